@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+// TempoLab: simulate batch, streaming, real-time and hybrid prediction engines
+// and measure what each earns and costs. Targets follow the data flow of
+// DESIGN.md: scenario spec → kernel + randomness → engines → measures → report.
+import PackageDescription
+
+let package = Package(
+    name: "TempoLab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tempo", targets: ["tempo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-numerics", exact: "1.1.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
+    ],
+    targets: [
+        // Virtual time and the event queue; knows nothing about any domain.
+        .target(name: "SimKernel"),
+        // Seeded, splittable randomness: named streams, distributions, arrival processes.
+        .target(name: "Randomness", dependencies: [
+            .product(name: "Numerics", package: "swift-numerics"),
+        ]),
+        // Running moments, percentiles and confidence intervals.
+        .target(name: "Statistics", dependencies: [
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "Numerics", package: "swift-numerics"),
+        ]),
+        // The M/M/c server pool: simulation on the kernel, and its closed forms.
+        .target(name: "Queueing", dependencies: [
+            "SimKernel", "Randomness", "Statistics",
+            .product(name: "DequeModule", package: "swift-collections"),
+        ]),
+        // Scenario files: YAML with source marks → a typed, validated Scenario.
+        .target(name: "ScenarioSpec", dependencies: [
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // `tempo bench` suites: throughput measured against reference loops in the same run.
+        .target(name: "Bench", dependencies: ["SimKernel", "Randomness", "Statistics", "Queueing"]),
+        // The command-line interface: a thin layer over the libraries.
+        .executableTarget(name: "tempo", dependencies: [
+            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Bench",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
+        .testTarget(name: "RandomnessTests", dependencies: ["Randomness", "Statistics"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+        .testTarget(name: "QueueingTests", dependencies: ["Queueing", "Statistics"]),
+        .testTarget(name: "ScenarioSpecTests", dependencies: ["ScenarioSpec"]),
+    ]
+)

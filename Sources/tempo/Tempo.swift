@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `tempo`: the command-line face of TempoLab. Each subcommand is a small
+/// struct that parses options and calls into the library targets.
+@main
+struct Tempo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tempo",
+        abstract: "Measure whether a prediction workload should be served in batch, in a stream, on request, or as a hybrid.",
+        subcommands: [Validate.self]
+    )
+}
