@@ -36,6 +36,7 @@ let package = Package(
         ]),
         // Scenario files: YAML with source marks → a typed, validated Scenario.
         .target(name: "ScenarioSpec", dependencies: [
+            "SimKernel",
             .product(name: "Yams", package: "Yams"),
         ]),
         // `tempo bench` suites: throughput measured against reference loops in the same run.

@@ -16,6 +16,11 @@ public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     @inlinable public var seconds: Double { Double(microseconds) / 1_000_000 }
 
+    /// The time `s` seconds after the start, rounded to the nearest microsecond.
+    @inlinable public init(seconds s: Double) {
+        self.init(microseconds: SimDuration(seconds: s).microseconds)
+    }
+
     @inlinable public static func < (a: SimTime, b: SimTime) -> Bool { a.microseconds < b.microseconds }
     @inlinable public static func + (t: SimTime, d: SimDuration) -> SimTime {
         SimTime(microseconds: t.microseconds &+ d.microseconds)
@@ -46,9 +51,11 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
     @inlinable public static func minutes(_ n: Int64) -> SimDuration { SimDuration(microseconds: n * 60_000_000) }
     @inlinable public static func hours(_ n: Int64) -> SimDuration { SimDuration(microseconds: n * 3_600_000_000) }
     @inlinable public static func days(_ n: Int64) -> SimDuration { SimDuration(microseconds: n * 86_400_000_000) }
-    /// Rounds a duration in (fractional) seconds to the nearest microsecond.
-    @inlinable public static func seconds(_ s: Double) -> SimDuration {
-        SimDuration(microseconds: Int64((s * 1_000_000).rounded()))
+    /// Rounds a duration in (fractional) seconds to the nearest microsecond
+    /// (halves away from zero), without a libm call on the hot path.
+    @inlinable public init(seconds s: Double) {
+        let us = s * 1_000_000
+        self.init(microseconds: Int64(us >= 0 ? us + 0.5 : us - 0.5))
     }
 
     @inlinable public var seconds: Double { Double(microseconds) / 1_000_000 }

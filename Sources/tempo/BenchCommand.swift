@@ -1,0 +1,41 @@
+import ArgumentParser
+import Bench
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure engine and kernel throughput against reference loops run in the same process.",
+        discussion: "Build with -c release for meaningful figures: swift run -c release tempo bench kernel")
+
+    @Argument(help: "Suites to run: kernel.") var suites: [String] = ["kernel"]
+    @Option(help: "M/M/c customers in the kernel suite.") var customers: Int = 1_000_000
+    @Option(help: "Timed repetitions after one warm-up run.") var repetitions: Int = 5
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func validate() throws {
+        let known = ["kernel"]
+        for suite in suites where !known.contains(suite) {
+            throw ValidationError("unknown suite '\(suite)'; expected one of: \(known.joined(separator: ", "))")
+        }
+        guard customers >= 1000 else { throw ValidationError("--customers must be at least 1000, got \(customers)") }
+        guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1, got \(repetitions)") }
+    }
+
+    func run() throws {
+        let result = KernelBenchmark(customers: customers, repetitions: repetitions).run()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(["kernel": result]), as: UTF8.self))
+            return
+        }
+        func line(_ name: String, _ t: Throughput) -> String {
+            String(format: "%@ %14.0f   (min %.0f, max %.0f)", name.padding(toLength: 34, withPad: " ", startingAt: 0), t.median, t.min, t.max)
+        }
+        print("kernel — median of \(repetitions) runs after a warm-up, \(customers) customers")
+        print(line("M/M/c events/s", result.mmcEventsPerSecond))
+        print(line("bare 4-ary heap hold ops/s", result.heapOperationsPerSecond))
+        print(String(format: "heap / M/M/c ratio %.2f× (goal ≤ 2×)", result.slowdown))
+    }
+}
