@@ -39,11 +39,16 @@ let package = Package(
             "SimKernel",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Synthetic workloads with ground truth: events, decision points, value models.
+        .target(name: "Workloads", dependencies: [
+            "SimKernel", "Randomness", "ScenarioSpec",
+            .product(name: "Numerics", package: "swift-numerics"),
+        ]),
         // `tempo bench` suites: throughput measured against reference loops in the same run.
-        .target(name: "Bench", dependencies: ["SimKernel", "Randomness", "Statistics", "Queueing"]),
+        .target(name: "Bench", dependencies: ["SimKernel", "Randomness", "Statistics", "Queueing", "Workloads"]),
         // The command-line interface: a thin layer over the libraries.
         .executableTarget(name: "tempo", dependencies: [
-            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Bench",
+            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Bench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
@@ -51,5 +56,6 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "QueueingTests", dependencies: ["Queueing", "Statistics"]),
         .testTarget(name: "ScenarioSpecTests", dependencies: ["ScenarioSpec"]),
+        .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Statistics"]),
     ]
 )

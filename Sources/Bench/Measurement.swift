@@ -39,3 +39,10 @@ extension Duration {
         Double(components.seconds) + Double(components.attoseconds) * 1e-18
     }
 }
+
+/// The process's peak resident set size so far, in bytes (getrusage's ru_maxrss).
+public func peakResidentBytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss * 1024  // kilobytes on Linux
+}

@@ -30,7 +30,7 @@ public struct PoissonArrivals: ArrivalProcess {
 
 /// A rate multiplier over the day: one factor per hour, linearly interpolated
 /// between hour midpoints (so the rate has no jumps), repeating daily.
-public struct DiurnalProfile: Sendable, Equatable {
+public struct DiurnalProfile: Sendable, Hashable {
     public let hourly: [Double]
 
     /// `hourly` has 24 non-negative factors; they are normalised to mean 1 so
@@ -50,13 +50,13 @@ public struct DiurnalProfile: Sendable, Equatable {
     ])
     public static let flat = DiurnalProfile(hourly: Array(repeating: 1, count: 24))
 
-    /// The multiplier at `seconds` since midnight of day 0.
+    /// The multiplier at `seconds` since midnight of day 0 (non-negative).
     public func factor(at seconds: Double) -> Double {
-        let hourOfDay = (seconds / 3600).truncatingRemainder(dividingBy: 24)
-        let position = hourOfDay - 0.5  // hour midpoints carry the given factor
-        let lower = Int(position.rounded(.down))
-        let fraction = position - Double(lower)
-        let a = hourly[(lower + 24) % 24], b = hourly[(lower + 25) % 24]
+        let position = seconds * (1.0 / 3600) + 23.5  // hour midpoints carry the factors; +24 keeps it positive
+        let whole = Int(position)                       // truncation is floor here: position > 0
+        let fraction = position - Double(whole)
+        let lower = whole % 24
+        let a = hourly[lower], b = hourly[lower == 23 ? 0 : lower + 1]
         return a + (b - a) * fraction
     }
 

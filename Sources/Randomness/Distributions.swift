@@ -37,8 +37,7 @@ public struct Exponential: Distribution {
     public var variance: Double { 1 / (rate * rate) }
 }
 
-/// Normal by the Box–Muller transform; stateless (no cached spare), so a
-/// sample costs two uniforms but the distribution stays a plain value.
+/// Normal by the ziggurat method (see `NormalZiggurat`).
 public struct Normal: Distribution {
     public let mu, sigma: Double
     public init(mean: Double, standardDeviation: Double) {
@@ -49,8 +48,7 @@ public struct Normal: Distribution {
         mu + sigma * Normal.standard(&rng)
     }
     @inlinable public static func standard(_ rng: inout RandomStream) -> Double {
-        let r = (-2 * Double.log(rng.nextOpenUniform())).squareRoot()
-        return r * Double.cos(2 * Double.pi * rng.nextUniform())
+        NormalZiggurat.sample(&rng)
     }
     public var mean: Double { mu }
     public var variance: Double { sigma * sigma }

@@ -72,7 +72,7 @@ public struct MappingReader {
 
     /// The value under `key`, or nil after reporting it missing or invalid.
     public mutating func required<T: ScenarioValue>(_ key: String, as type: T.Type = T.self,
-                                                    _ requirement: Requirement<T>? = nil) -> T? {
+                                                    _ requirement: Requirement<T> = .anything) -> T? {
         guard let value = take(key) else {
             reportMissing(key)
             return nil
@@ -88,7 +88,7 @@ public struct MappingReader {
 
     /// The value under `key`, or nil if the key is absent (an invalid value is reported).
     public mutating func optional<T: ScenarioValue>(_ key: String, as type: T.Type = T.self,
-                                                    _ requirement: Requirement<T>? = nil) -> T? {
+                                                    _ requirement: Requirement<T> = .anything) -> T? {
         guard let value = take(key) else { return nil }
         return T.read(value, diagnostics, named: key, satisfying: requirement)
     }
@@ -96,7 +96,7 @@ public struct MappingReader {
     /// The value under `key`, or `defaultValue` if it is absent. An invalid
     /// value is reported and `defaultValue` returned, so reading can go on.
     public mutating func optional<T: ScenarioValue>(_ key: String, as type: T.Type = T.self, default defaultValue: T,
-                                                    _ requirement: Requirement<T>? = nil) -> T {
+                                                    _ requirement: Requirement<T> = .anything) -> T {
         guard let value = take(key) else { return defaultValue }
         return T.read(value, diagnostics, named: key, satisfying: requirement) ?? defaultValue
     }

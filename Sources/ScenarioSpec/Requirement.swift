@@ -16,6 +16,9 @@ public struct Requirement<Value> {
     }
 
     public func isSatisfied(by value: Value) -> Bool { test(value) }
+
+    /// No condition beyond being a well-formed value.
+    public static var anything: Requirement { Requirement("anything") { _ in true } }
 }
 
 extension Requirement where Value: ScenarioValue & Comparable {

@@ -25,9 +25,9 @@ extension ScenarioValue {
     ///
     ///     Double.read(node, diagnostics, named: "scale", satisfying: .within(0.001...1))
     public static func read(_ node: SpecNode, _ diagnostics: Diagnostics,
-                            named name: String, satisfying requirement: Requirement<Self>?) -> Self? {
+                            named name: String, satisfying requirement: Requirement<Self>) -> Self? {
         guard let value = read(node, diagnostics) else { return nil }
-        if let requirement, !requirement.isSatisfied(by: value) {
+        if !requirement.isSatisfied(by: value) {
             // The text as written, unquoted, reads best for numbers: "found 0", "found 0s".
             let found = node.text.map { $0.isEmpty ? "''" : abbreviated($0) } ?? value.scenarioText
             diagnostics.error("\(name) must be \(requirement.summary), found \(found)", at: node)

@@ -30,8 +30,4 @@ struct Validate: ParsableCommand {
         }
         if anyFailed { throw ExitCode(1) }
     }
-
-    private func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
 }

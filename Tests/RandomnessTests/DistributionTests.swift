@@ -60,6 +60,20 @@ func pow4(_ x: Double) -> Double { x * x * x * x }
         #expect(xs.last! > 10, "the tail beyond r = 7.7 is reached")
     }
 
+    /// The normal ziggurat, sign bit and tail included, against Φ.
+    @Test func normalZigguratPassesKolmogorovSmirnov() {
+        let n = 100_000
+        var rng = RandomSource(seed: 8).stream("ks")
+        let xs = (0..<n).map { _ in Normal.standard(&rng) }.sorted()
+        var worst = 0.0
+        for (i, x) in xs.enumerated() {
+            let f = 0.5 * Foundation.erfc(-x / 2.0.squareRoot())
+            worst = max(worst, abs(Double(i + 1) / Double(n) - f), abs(Double(i) / Double(n) - f))
+        }
+        #expect(worst < 1.63 / Double(n).squareRoot())
+        #expect(xs.first! < -3.7 && xs.last! > 3.7, "both tails beyond r = 3.65 are reached")
+    }
+
     @Test func zipfFrequenciesFollowThePowerLaw() {
         var rng = RandomSource(seed: 3).stream("zipf")
         let z = Zipf(n: 100, exponent: 1.2)

@@ -1,0 +1,54 @@
+import Randomness
+import ScenarioSpec
+import SimKernel
+
+/// A synthetic workload: a latent process over a population of entities that
+/// emits domain events and decision points with their ground truth, and the
+/// value model that scores what an engine decided.
+///
+///     let workload = try WorkloadFactory.make(scenario)
+///     var items = workload.makeGenerator(horizon: scenario.horizon, randomness: RandomSource(seed: scenario.seed))
+///     while let item = items.next() { … }
+///
+/// The output is a pure function of (parameters, scale, seed): every random
+/// choice comes from a stream named for what it decides.
+public protocol Workload: Sendable {
+    var kind: WorkloadKind { get }
+    /// Entities in the population after scaling (users, customers).
+    var entityCount: Int { get }
+    /// How long the action window of a decision is.
+    var actionWindow: SimDuration { get }
+    /// How an action's worth decays with delay, as declared by the scenario.
+    var declaredDecay: ValueDecay { get }
+    /// A fresh pass over the workload's items up to `horizon`.
+    func makeGenerator(horizon: SimDuration, randomness: RandomSource) -> any WorkloadGenerator
+    /// The value of `action` taken at `answeredAt` on `decision`. A nil action, or
+    /// one answered after the deadline, means the business fell back to its
+    /// default (approve; contact nobody; send the generic list).
+    func value(of action: Action?, for decision: Decision, answeredAt: SimTime) -> Double
+}
+
+/// Builds the scenario's workload, reading its parameters with positions.
+public enum WorkloadFactory {
+    public static func make(_ scenario: Scenario) throws(ScenarioError) -> any Workload {
+        let diagnostics = Diagnostics()
+        guard let workload = read(scenario, diagnostics), !diagnostics.hasErrors else {
+            throw ScenarioError(diagnostics.sorted)
+        }
+        return workload
+    }
+
+    /// The workload, or nil after reporting every bad parameter.
+    public static func read(_ scenario: Scenario, _ diagnostics: Diagnostics) -> (any Workload)? {
+        var reader = scenario.workload.parameterReader(diagnostics)
+        let workload: (any Workload)?
+        switch scenario.workload.kind {
+        case .fraud: workload = FraudWorkload(FraudParameters.read(&reader), scale: scenario.scale)
+        default:
+            diagnostics.error("the '\(scenario.workload.kind.rawValue)' workload is not implemented yet", at: scenario.workload.location)
+            workload = nil
+        }
+        reader.finish()
+        return workload
+    }
+}
