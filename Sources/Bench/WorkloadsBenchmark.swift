@@ -32,10 +32,10 @@ public struct WorkloadsBenchmark: Sendable {
     }
 
     public func run() -> Result {
-        let workload = FraudWorkload(FraudParameters(), scale: scale)
+        let workload = FraudWorkload(FraudParameters(), scale: scale, seed: 1)
         var authorizations = 0
         let rate = Throughput.measure(repetitions: repetitions) {
-            var generator = workload.makeGenerator(horizon: .days(1), randomness: RandomSource(seed: 1))
+            var generator = workload.makeGenerator(horizon: .days(1))
             var decisions = 0
             var amount = 0.0
             while let item = generator.next() {

@@ -7,13 +7,18 @@ import SimKernel
 /// value model that scores what an engine decided.
 ///
 ///     let workload = try WorkloadFactory.make(scenario)
-///     var items = workload.makeGenerator(horizon: scenario.horizon, randomness: RandomSource(seed: scenario.seed))
+///     var items = workload.makeGenerator(horizon: scenario.horizon)
 ///     while let item = items.next() { … }
 ///
 /// The output is a pure function of (parameters, scale, seed): every random
-/// choice comes from a stream named for what it decides.
+/// choice comes from a stream named for what it decides. Per-entity latent
+/// state (a customer's risk onset, an item's topic) is drawn from a stream
+/// split by the entity's id, so the value model can re-derive it in O(1)
+/// instead of keeping the population in memory.
 public protocol Workload: Sendable {
     var kind: WorkloadKind { get }
+    /// The scenario seed every stream of this workload derives from.
+    var seed: UInt64 { get }
     /// Entities in the population after scaling (users, customers).
     var entityCount: Int { get }
     /// How long the action window of a decision is.
@@ -21,7 +26,7 @@ public protocol Workload: Sendable {
     /// How an action's worth decays with delay, as declared by the scenario.
     var declaredDecay: ValueDecay { get }
     /// A fresh pass over the workload's items up to `horizon`.
-    func makeGenerator(horizon: SimDuration, randomness: RandomSource) -> any WorkloadGenerator
+    func makeGenerator(horizon: SimDuration) -> any WorkloadGenerator
     /// The value of `action` taken at `answeredAt` on `decision`. A nil action, or
     /// one answered after the deadline, means the business fell back to its
     /// default (approve; contact nobody; send the generic list).
@@ -43,7 +48,7 @@ public enum WorkloadFactory {
         var reader = scenario.workload.parameterReader(diagnostics)
         let workload: (any Workload)?
         switch scenario.workload.kind {
-        case .fraud: workload = FraudWorkload(FraudParameters.read(&reader), scale: scenario.scale)
+        case .fraud: workload = FraudWorkload(FraudParameters.read(&reader), scale: scenario.scale, seed: scenario.seed)
         default:
             diagnostics.error("the '\(scenario.workload.kind.rawValue)' workload is not implemented yet", at: scenario.workload.location)
             workload = nil

@@ -33,8 +33,8 @@ public struct WorkloadDescription: Sendable, Codable, Equatable {
     }
 
     /// Generates the whole horizon once, keeping only counters. - Complexity: O(items), O(1) memory
-    public init(_ workload: any Workload, horizon: SimDuration, seed: UInt64) {
-        var generator = workload.makeGenerator(horizon: horizon, randomness: RandomSource(seed: seed))
+    public init(_ workload: any Workload, horizon: SimDuration) {
+        var generator = workload.makeGenerator(horizon: horizon)
         var digest = StreamDigest()
         var events = 0, decisions = 0, labels = 0, outOfOrder = 0
         var delayTotal = 0.0

@@ -93,9 +93,12 @@ public struct Truth: Hashable, Sendable {
     public var topic: Int32
     /// How many entities were positive at the decision (a campaign: customers at risk).
     public var positives: Int32
+    /// A small latent vector at the decision, where the value model needs one
+    /// (the user's interests when a digest is sent); empty otherwise.
+    public var vector: [Float]
 
-    public init(label: Bool = false, topic: Int32 = -1, positives: Int32 = 0) {
-        self.label = label; self.topic = topic; self.positives = positives
+    public init(label: Bool = false, topic: Int32 = -1, positives: Int32 = 0, vector: [Float] = []) {
+        self.label = label; self.topic = topic; self.positives = positives; self.vector = vector
     }
 }
 

@@ -36,7 +36,7 @@ struct WorkloadCommand: ParsableCommand {
 
         func run() throws {
             let (scenario, workload) = try WorkloadCommand.load(file, scale: scale, seed: seed)
-            let d = WorkloadDescription(workload, horizon: scenario.horizon, seed: scenario.seed)
+            let d = WorkloadDescription(workload, horizon: scenario.horizon)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -70,7 +70,7 @@ struct WorkloadCommand: ParsableCommand {
 
         func run() throws {
             let (scenario, workload) = try WorkloadCommand.load(file, scale: scale, seed: seed)
-            var generator = workload.makeGenerator(horizon: scenario.horizon, randomness: .init(seed: scenario.seed))
+            var generator = workload.makeGenerator(horizon: scenario.horizon)
             var text = WorkloadSample.header + "\n"
             var written = 0
             while written < events, let item = generator.next() {

@@ -4,9 +4,10 @@ import ScenarioSpec
 import SimKernel
 @testable import Workloads
 
-func fraudScenario(_ workload: String = "", scale: Double = 0.01, horizon: String = "1d") throws -> Scenario {
+func fraudScenario(_ workload: String = "", scale: Double = 0.01, horizon: String = "1d", seed: UInt64 = 1) throws -> Scenario {
     try Scenario.parse(yaml: """
         name: t
+        seed: \(seed)
         horizon: \(horizon)
         scale: \(scale)
         workload:
@@ -17,8 +18,8 @@ func fraudScenario(_ workload: String = "", scale: Double = 0.01, horizon: Strin
         """, file: "t.yaml")
 }
 
-func items(_ workload: any Workload, horizon: SimDuration, seed: UInt64 = 1) -> [WorkloadItem] {
-    var g = workload.makeGenerator(horizon: horizon, randomness: RandomSource(seed: seed))
+func items(_ workload: any Workload, horizon: SimDuration) -> [WorkloadItem] {
+    var g = workload.makeGenerator(horizon: horizon)
     var out: [WorkloadItem] = []
     while let item = g.next() { out.append(item) }
     return out
@@ -26,9 +27,9 @@ func items(_ workload: any Workload, horizon: SimDuration, seed: UInt64 = 1) -> 
 
 @Suite struct FraudWorkloadTests {
     @Test func ratesAndPrevalenceMatchTheParameters() throws {
-        let scenario = try fraudScenario(scale: 0.02)
+        let scenario = try fraudScenario(scale: 0.02, seed: 5)
         let w = try #require(try WorkloadFactory.make(scenario) as? FraudWorkload)
-        let d = WorkloadDescription(w, horizon: .days(1), seed: 5)
+        let d = WorkloadDescription(w, horizon: .days(1))
         // Legitimate authorizations: Poisson with mean 10M × 0.02 = 200k a day; fraud adds ~0.6%.
         let legit = 200_000.0
         #expect(abs(Double(d.decisions) * (1 - d.labelRate) - legit) < 5 * legit.squareRoot() + 0.002 * legit)
@@ -60,8 +61,8 @@ func items(_ workload: any Workload, horizon: SimDuration, seed: UInt64 = 1) -> 
     }
 
     @Test func everyLabelLiesInsideACompromiseEpisodeAndBurstsAreReal() throws {
-        let w = try #require(try WorkloadFactory.make(try fraudScenario(scale: 0.02)) as? FraudWorkload)
-        let all = items(w, horizon: .days(1), seed: 11)
+        let w = try #require(try WorkloadFactory.make(try fraudScenario(scale: 0.02, seed: 11)) as? FraudWorkload)
+        let all = items(w, horizon: .days(1))
         // Rebuild the episodes from the generator's own streams and check every
         // labelled authorization of a user falls within one.
         var labelled: [Int32: [SimTime]] = [:]
@@ -98,16 +99,16 @@ func items(_ workload: any Workload, horizon: SimDuration, seed: UInt64 = 1) -> 
 
     @Test func streamIsAPureFunctionOfScenarioAndSeed() throws {
         let w = try WorkloadFactory.make(try fraudScenario(scale: 0.01))
-        let a = WorkloadDescription(w, horizon: .hours(6), seed: 1)
-        let b = WorkloadDescription(w, horizon: .hours(6), seed: 1)
-        let c = WorkloadDescription(w, horizon: .hours(6), seed: 2)
+        let a = WorkloadDescription(w, horizon: .hours(6))
+        let b = WorkloadDescription(try WorkloadFactory.make(try fraudScenario(scale: 0.01)), horizon: .hours(6))
+        let c = WorkloadDescription(try WorkloadFactory.make(try fraudScenario(scale: 0.01, seed: 2)), horizon: .hours(6))
         #expect(a == b)
         #expect(a.checksum != c.checksum)
     }
 
     @Test func scaleShrinksEventsProportionally() throws {
-        let small = WorkloadDescription(try WorkloadFactory.make(try fraudScenario(scale: 0.01)), horizon: .days(1), seed: 1)
-        let large = WorkloadDescription(try WorkloadFactory.make(try fraudScenario(scale: 0.1)), horizon: .days(1), seed: 1)
+        let small = WorkloadDescription(try WorkloadFactory.make(try fraudScenario(scale: 0.01)), horizon: .days(1))
+        let large = WorkloadDescription(try WorkloadFactory.make(try fraudScenario(scale: 0.1)), horizon: .days(1))
         let ratio = Double(small.events) / Double(large.events)
         #expect(abs(ratio - 0.1) < 0.005, "scale 0.01 vs 0.1 gives \(ratio)")
         #expect(small.entities * 10 == large.entities)
@@ -153,11 +154,11 @@ func items(_ workload: any Workload, horizon: SimDuration, seed: UInt64 = 1) -> 
     }
 
     @Test(arguments: [
-        ("authorizations: -5/s", 6, "must not be negative"),
-        ("risky_merchant_share: 150%", 6, "risky_merchant_share must be in 0.1%...50%"),
-        ("sources:\n  authorizations: {daily_dump_at: \"25:00\"}", 7, "the hour must be 0 to 23"),
-        ("users: 0", 6, "users must be in 1...50000000"),
-        ("burst_rat: 2/m", 6, "did you mean 'burst_rate'"),
+        ("authorizations: -5/s", 7, "must not be negative"),
+        ("risky_merchant_share: 150%", 7, "risky_merchant_share must be in 0.1%...50%"),
+        ("sources:\n  authorizations: {daily_dump_at: \"25:00\"}", 8, "the hour must be 0 to 23"),
+        ("users: 0", 7, "users must be in 1...50000000"),
+        ("burst_rat: 2/m", 7, "did you mean 'burst_rate'"),
     ])
     func badParametersAreReportedWithPositions(text: String, line: Int, message: String) throws {
         let scenario = try fraudScenario(text)

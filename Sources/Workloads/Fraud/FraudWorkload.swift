@@ -25,9 +25,11 @@ public struct FraudWorkload: Workload {
     public let users: Int
     public let merchants: Int
     public let authorizationsPerSecond: Double
+    public let seed: UInt64
 
-    public init(_ parameters: FraudParameters, scale: Double) {
+    public init(_ parameters: FraudParameters, scale: Double, seed: UInt64) {
         self.parameters = parameters
+        self.seed = seed
         users = max(1, Int((Double(parameters.users) * scale).rounded()))
         merchants = max(10, Int((Double(parameters.merchants) * scale).rounded()))
         authorizationsPerSecond = parameters.authorizations.perSecond * scale
@@ -43,8 +45,8 @@ public struct FraudWorkload: Workload {
         Int32(max(0, min(merchants - 1, Int(Double(merchants) * (1 - parameters.riskyMerchantShare)))))
     }
 
-    public func makeGenerator(horizon: SimDuration, randomness: RandomSource) -> any WorkloadGenerator {
-        FraudGenerator(self, horizon: horizon, randomness: randomness.source("fraud"))
+    public func makeGenerator(horizon: SimDuration) -> any WorkloadGenerator {
+        FraudGenerator(self, horizon: horizon, randomness: RandomSource(seed: seed).source("fraud"))
     }
 
     public func value(of action: Action?, for decision: Decision, answeredAt: SimTime) -> Double {
