@@ -44,11 +44,18 @@ let package = Package(
             "SimKernel", "Randomness", "ScenarioSpec",
             .product(name: "Numerics", package: "swift-numerics"),
         ]),
+        // Models the engines fit and score: logistic regression, ALS matrix factorisation, evaluation.
+        .target(name: "Models", dependencies: ["Randomness"]),
+        // Feature definitions written once: full recompute and incremental evaluation.
+        .target(name: "Features", dependencies: [
+            "SimKernel", "Workloads",
+            .product(name: "DequeModule", package: "swift-collections"),
+        ]),
         // `tempo bench` suites: throughput measured against reference loops in the same run.
-        .target(name: "Bench", dependencies: ["SimKernel", "Randomness", "Statistics", "Queueing", "Workloads"]),
+        .target(name: "Bench", dependencies: ["SimKernel", "Randomness", "Statistics", "Queueing", "Workloads", "Models"]),
         // The command-line interface: a thin layer over the libraries.
         .executableTarget(name: "tempo", dependencies: [
-            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Bench",
+            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Models", "Bench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
@@ -57,5 +64,7 @@ let package = Package(
         .testTarget(name: "QueueingTests", dependencies: ["Queueing", "Statistics"]),
         .testTarget(name: "ScenarioSpecTests", dependencies: ["ScenarioSpec"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Statistics"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Workloads", "Randomness"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Randomness", "Bench"]),
     ]
 )

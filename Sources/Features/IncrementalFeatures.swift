@@ -1,0 +1,315 @@
+import DequeModule
+import SimKernel
+import Workloads
+
+/// Evaluates a feature view incrementally, one arriving event at a time, the
+/// way a stream processor does: per-entity pane accumulators for sliding and
+/// tumbling windows (panes shared by every window with the same hop and
+/// filter, as in Flink's pane optimisation), session accumulators that merge
+/// when an event bridges them, event-time watermarks with bounded
+/// out-of-orderness, and allowed lateness.
+///
+///     var stream = IncrementalFeatures(view, outOfOrderness: .seconds(2), allowedLateness: .seconds(30))
+///     stream.process(event)                       // in arrival order
+///     let values = stream.values(for: user, asOf: now)
+///
+/// Late events (event time before the watermark) within the allowed lateness
+/// update their windows; later ones are counted in `droppedLate` and never
+/// merged. A pane's state is freed once no read at or after the watermark can
+/// include it, and a session's once no accepted event can join it.
+public struct IncrementalFeatures {
+    public let view: FeatureView
+    public let outOfOrderness: SimDuration
+    /// `nil` allows any lateness.
+    public let allowedLateness: SimDuration?
+
+    /// The current event-time watermark: max event time seen − out-of-orderness.
+    public private(set) var watermark: Int64 = .min
+    public private(set) var maxEventTime: Int64 = .min
+    public private(set) var processed = 0
+    /// Events behind the watermark but within the allowed lateness: applied.
+    public private(set) var acceptedLate = 0
+    /// Events beyond the allowed lateness: counted, never merged.
+    public private(set) var droppedLate = 0
+
+    let plan: Plan
+    var entities: [EntityState] = []
+    /// Entities with state that may expire, with the watermark at which to look again.
+    var expiryQueue = Deque<(at: Int64, entity: Int32)>()
+
+    public init(_ view: FeatureView, outOfOrderness: SimDuration = .zero, allowedLateness: SimDuration? = .zero) {
+        self.view = view
+        self.outOfOrderness = outOfOrderness
+        self.allowedLateness = allowedLateness
+        plan = Plan(view)
+    }
+
+    /// Entities currently holding state, and the pane/session records they hold (for tests and benchmarks).
+    public var stateSize: (entities: Int, records: Int) {
+        var e = 0, r = 0
+        for s in entities where !s.isEmpty {
+            e += 1
+            r += s.panes.count + s.sessions.count + s.items.count
+        }
+        return (e, r)
+    }
+
+    /// Applies one event, in arrival order. - Complexity: amortised O(slots + panes of the entity)
+    public mutating func process(_ e: DomainEvent) {
+        processed += 1
+        let t = e.eventTime.microseconds
+        if t < watermark {
+            if let lateness = allowedLateness, t < watermark &- lateness.microseconds {
+                droppedLate += 1
+                return
+            }
+            acceptedLate += 1
+        }
+        if t > maxEventTime {
+            maxEventTime = t
+            watermark = t &- outOfOrderness.microseconds
+        }
+        let id = Int(e.entity)
+        if id >= entities.count { entities.append(contentsOf: repeatElement(EntityState(), count: id + 1 - entities.count)) }
+        let amount = Float(e.amount)
+        for (slotIndex, slot) in plan.slots.enumerated() where slot.filter.accepts(e) {
+            let s = UInt8(slotIndex)
+            switch slot.kind {
+            case .panes(let hop):
+                let index = paneIndex(t, hop: hop)
+                entities[id].addToPane(slot: s, index: index, time: t, amount: amount)
+                if slot.needsItems { entities[id].addItem(slot: s, index: index, item: e.item) }
+            case .sessions(let gap):
+                entities[id].addToSession(slot: s, time: t, amount: amount, item: e.item, gap: gap)
+            case .latest:
+                entities[id].noteLatest(slot: s, time: t)
+            }
+        }
+        expiryQueue.append((t &+ plan.retention, e.entity))
+        expire()
+    }
+
+    /// Frees state that no future read or accepted event can touch.
+    mutating func expire() {
+        while let head = expiryQueue.first, head.at <= watermark {
+            expiryQueue.removeFirst()
+            entities[Int(head.entity)].evict(plan: plan, watermark: watermark, allowedLateness: allowedLateness)
+        }
+    }
+
+    /// Entity feature values (aggregates then ratios) as of `t`, which must be
+    /// at or after the event time of every event processed for the entity
+    /// (reads happen "now"). - Complexity: O(features × panes in window)
+    public func values(for entity: Int32, asOf t: SimTime) -> [Float] {
+        var out: [Float] = []
+        out.reserveCapacity(view.entityFeatureCount)
+        let state = Int(entity) < entities.count ? entities[Int(entity)] : EntityState()
+        for feature in plan.features {
+            out.append(state.value(feature, plan: plan, asOf: t.microseconds))
+        }
+        view.appendRatios(to: &out)
+        return out
+    }
+}
+
+@inline(__always) func paneIndex(_ t: Int64, hop: Int64) -> Int64 {
+    // Pane p covers event times ((p−1)·hop, p·hop]: a ceiling division that is
+    // also right for negative times.
+    t > 0 ? (t &- 1) / hop &+ 1 : -((-t) / hop)
+}
+
+@inline(__always) func floorDiv(_ t: Int64, _ d: Int64) -> Int64 {
+    t >= 0 ? t / d : -(((-t) &+ d &- 1) / d)
+}
+
+extension IncrementalFeatures {
+    /// Which accumulators to keep for a view: one slot per (hop, filter) of its
+    /// sliding and tumbling windows, per (gap, filter) of its sessions, and per
+    /// filter of its time-since-last features.
+    struct Plan {
+        enum Kind: Hashable { case panes(hop: Int64), sessions(gap: Int64), latest }
+        struct Slot: Hashable {
+            var kind: Kind
+            var filter: EventFilter
+            var needsItems = false
+            /// The largest window over these panes, in microseconds.
+            var maxSize: Int64 = 0
+        }
+        struct Feature {
+            var aggregation: Aggregation
+            var slot: Int
+            var sizePanes: Int64 = 0
+            var reach: Int64 = 0
+        }
+        var slots: [Slot] = []
+        var features: [Feature] = []
+        /// How long after an event its entity should be looked at for expiry.
+        var retention: Int64 = 0
+
+        init(_ view: FeatureView) {
+            for f in view.aggregates {
+                let kind: Kind
+                var size: Int64 = 0
+                if f.aggregation == .timeSinceLast {
+                    kind = .latest
+                } else {
+                    switch f.window {
+                    case .tumbling(let s):
+                        kind = .panes(hop: s.microseconds); size = s.microseconds
+                    case .sliding(let s, let h):
+                        precondition(s.microseconds % h.microseconds == 0, "a sliding window's size must be a multiple of its hop")
+                        kind = .panes(hop: h.microseconds); size = s.microseconds
+                    case .session(let gap):
+                        kind = .sessions(gap: gap.microseconds)
+                    }
+                }
+                var index = slots.firstIndex { $0.kind == kind && $0.filter == f.filter }
+                if index == nil {
+                    slots.append(Slot(kind: kind, filter: f.filter))
+                    index = slots.count - 1
+                }
+                let i = index!
+                if f.aggregation == .distinctCount { slots[i].needsItems = true }
+                slots[i].maxSize = max(slots[i].maxSize, size)
+                var feature = Feature(aggregation: f.aggregation, slot: i, reach: f.window.reach.microseconds)
+                if case .panes(let hop) = kind { feature.sizePanes = size / hop }
+                features.append(feature)
+            }
+            precondition(slots.count <= Int(UInt8.max), "too many feature slots")
+            retention = max(view.reach.microseconds, 1)
+        }
+    }
+
+    struct PaneRecord {
+        var slot: UInt8
+        var index: Int64
+        var accumulator: Accumulator
+    }
+
+    struct ItemRecord: Equatable {
+        var slot: UInt8
+        var index: Int64
+        var item: Int32
+    }
+
+    struct SessionRecord {
+        var slot: UInt8
+        var start: Int64
+        var last: Int64
+        var accumulator: Accumulator
+        var items: [Int32]
+    }
+
+    /// One entity's accumulators, each kind in one array whatever the number of
+    /// slots, so an idle entity costs three empty arrays.
+    struct EntityState {
+        var panes: [PaneRecord] = []
+        var items: [ItemRecord] = []
+        var sessions: [SessionRecord] = []
+
+        var isEmpty: Bool { panes.isEmpty && items.isEmpty && sessions.isEmpty }
+
+        mutating func addToPane(slot: UInt8, index: Int64, time: Int64, amount: Float) {
+            // In-order events touch the newest pane: search from the end.
+            var i = panes.count - 1
+            while i >= 0 {
+                if panes[i].slot == slot && panes[i].index == index {
+                    panes[i].accumulator.add(time: time, amount: amount)
+                    return
+                }
+                i -= 1
+            }
+            var acc = Accumulator()
+            acc.add(time: time, amount: amount)
+            panes.append(PaneRecord(slot: slot, index: index, accumulator: acc))
+        }
+
+        mutating func addItem(slot: UInt8, index: Int64, item: Int32) {
+            let record = ItemRecord(slot: slot, index: index, item: item)
+            if !items.contains(record) { items.append(record) }
+        }
+
+        mutating func noteLatest(slot: UInt8, time: Int64) {
+            if let i = panes.firstIndex(where: { $0.slot == slot }) {
+                panes[i].accumulator.add(time: time, amount: 0)
+                panes[i].accumulator.count = 1  // only the latest time matters
+            } else {
+                var acc = Accumulator()
+                acc.add(time: time, amount: 0)
+                panes.append(PaneRecord(slot: slot, index: .max, accumulator: acc))
+            }
+        }
+
+        /// Adds an event to its session, merging every session it bridges.
+        mutating func addToSession(slot: UInt8, time: Int64, amount: Float, item: Int32, gap: Int64) {
+            var merged = SessionRecord(slot: slot, start: time, last: time, accumulator: Accumulator(), items: [item])
+            merged.accumulator.add(time: time, amount: amount)
+            var kept: [SessionRecord] = []
+            for s in sessions {
+                if s.slot == slot && s.start &- gap <= time && time <= s.last &+ gap {
+                    merged.start = min(merged.start, s.start)
+                    merged.last = max(merged.last, s.last)
+                    // The new event is the later-processed one: merge into it so it wins ties on `last`.
+                    merged.accumulator.merge(s.accumulator)
+                    for item in s.items where !merged.items.contains(item) { merged.items.append(item) }
+                } else {
+                    kept.append(s)
+                }
+            }
+            kept.append(merged)
+            sessions = kept
+        }
+
+        mutating func evict(plan: Plan, watermark: Int64, allowedLateness: SimDuration?) {
+            panes.removeAll { p in
+                guard case .panes(let hop) = plan.slots[Int(p.slot)].kind else { return false }
+                // No read at or after the watermark reaches back to this pane.
+                return p.index &* hop <= floorDiv(watermark, hop) &* hop &- plan.slots[Int(p.slot)].maxSize
+            }
+            items.removeAll { r in
+                guard case .panes(let hop) = plan.slots[Int(r.slot)].kind else { return false }
+                return r.index &* hop <= floorDiv(watermark, hop) &* hop &- plan.slots[Int(r.slot)].maxSize
+            }
+            guard let lateness = allowedLateness?.microseconds else { return }
+            let all = sessions
+            sessions.removeAll { s in
+                guard case .sessions(let gap) = plan.slots[Int(s.slot)].kind else { return false }
+                // No event that can still be accepted can join it, and a newer session supersedes it.
+                let superseded = all.contains { $0.slot == s.slot && $0.start > s.last }
+                return superseded && s.last &+ gap < watermark &- lateness
+            }
+        }
+
+        func value(_ f: Plan.Feature, plan: Plan, asOf t: Int64) -> Float {
+            let slot = plan.slots[f.slot]
+            switch slot.kind {
+            case .latest:
+                guard let p = panes.first(where: { $0.slot == UInt8(f.slot) }), t &- p.accumulator.lastTime <= f.reach else {
+                    return Float(Double(f.reach) / 1e6)
+                }
+                return Float(Double(t &- p.accumulator.lastTime) / 1e6)
+            case .sessions(let gap):
+                guard let s = sessions.filter({ $0.slot == UInt8(f.slot) }).max(by: { $0.last < $1.last }),
+                      t &- s.last <= gap
+                else { return Accumulator().value(f.aggregation, distinct: 0) }
+                return s.accumulator.value(f.aggregation, distinct: s.items.count)
+            case .panes(let hop):
+                let endPane = floorDiv(t, hop)
+                let firstPane = endPane &- f.sizePanes &+ 1
+                var acc = Accumulator()
+                for p in panes where p.slot == UInt8(f.slot) && p.index >= firstPane && p.index <= endPane {
+                    acc.merge(p.accumulator)
+                }
+                var distinct = 0
+                if f.aggregation == .distinctCount {
+                    var seen: [Int32] = []
+                    for r in items where r.slot == UInt8(f.slot) && r.index >= firstPane && r.index <= endPane && !seen.contains(r.item) {
+                        seen.append(r.item)
+                    }
+                    distinct = seen.count
+                }
+                return acc.value(f.aggregation, distinct: distinct)
+            }
+        }
+    }
+}
