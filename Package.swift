@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
         .package(url: "https://github.com/apple/swift-numerics", exact: "1.1.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // Virtual time and the event queue; knows nothing about any domain.
@@ -51,11 +52,35 @@ let package = Package(
             "SimKernel", "Workloads",
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
+        // SQLite offline store, prediction store; in-memory online store.
+        .target(name: "Stores", dependencies: [
+            "SimKernel", "Workloads", "Features",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
+        // The engines under test: batch, streaming, real-time, lambda, kappa, re-rank, oracle, baseline.
+        .target(name: "Engines", dependencies: [
+            "SimKernel", "Randomness", "Statistics", "ScenarioSpec", "Workloads", "Features", "Stores", "Models",
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "Numerics", package: "swift-numerics"),
+        ]),
+        // Runs a scenario: workload → kernel → engines → each decision's answers.
+        .target(name: "Simulation", dependencies: [
+            "SimKernel", "Randomness", "ScenarioSpec", "Workloads", "Features", "Stores", "Engines",
+        ]),
+        // What each engine earned and cost: the ledger summarised, value decay, staleness, latency, quality.
+        .target(name: "Measures", dependencies: [
+            "SimKernel", "Statistics", "Workloads", "Engines",
+            .product(name: "Numerics", package: "swift-numerics"),
+        ]),
         // `tempo bench` suites: throughput measured against reference loops in the same run.
-        .target(name: "Bench", dependencies: ["SimKernel", "Randomness", "Statistics", "Queueing", "Workloads", "Models"]),
+        .target(name: "Bench", dependencies: [
+            "SimKernel", "Randomness", "Statistics", "Queueing", "Workloads", "Models", "Stores",
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
         // The command-line interface: a thin layer over the libraries.
         .executableTarget(name: "tempo", dependencies: [
-            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Models", "Bench",
+            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Models", "Simulation", "Measures", "Bench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
@@ -65,6 +90,7 @@ let package = Package(
         .testTarget(name: "ScenarioSpecTests", dependencies: ["ScenarioSpec"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Statistics"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Workloads", "Randomness"]),
+        .testTarget(name: "StoresTests", dependencies: ["Stores", "Features", "Workloads", "Randomness"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Randomness", "Bench"]),
     ]
 )

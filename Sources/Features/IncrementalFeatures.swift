@@ -80,7 +80,7 @@ public struct IncrementalFeatures {
                 entities[id].addToPane(slot: s, index: index, time: t, amount: amount)
                 if slot.needsItems { entities[id].addItem(slot: s, index: index, item: e.item) }
             case .sessions(let gap):
-                entities[id].addToSession(slot: s, time: t, amount: amount, item: e.item, gap: gap)
+                entities[id].addToSession(slot: s, time: t, amount: amount, item: e.item, gap: gap, keepItems: slot.needsItems)
             case .latest:
                 entities[id].noteLatest(slot: s, time: t)
             }
@@ -103,9 +103,10 @@ public struct IncrementalFeatures {
     public func values(for entity: Int32, asOf t: SimTime) -> [Float] {
         var out: [Float] = []
         out.reserveCapacity(view.entityFeatureCount)
-        let state = Int(entity) < entities.count ? entities[Int(entity)] : EntityState()
-        for feature in plan.features {
-            out.append(state.value(feature, plan: plan, asOf: t.microseconds))
+        if Int(entity) < entities.count {
+            entities[Int(entity)].values(plan, asOf: t.microseconds, into: &out)
+        } else {
+            EntityState().values(plan, asOf: t.microseconds, into: &out)
         }
         view.appendRatios(to: &out)
         return out
@@ -240,27 +241,55 @@ extension IncrementalFeatures {
             }
         }
 
-        /// Adds an event to its session, merging every session it bridges.
-        mutating func addToSession(slot: UInt8, time: Int64, amount: Float, item: Int32, gap: Int64) {
-            var merged = SessionRecord(slot: slot, start: time, last: time, accumulator: Accumulator(), items: [item])
-            merged.accumulator.add(time: time, amount: amount)
-            var kept: [SessionRecord] = []
-            for s in sessions {
-                if s.slot == slot && s.start &- gap <= time && time <= s.last &+ gap {
-                    merged.start = min(merged.start, s.start)
-                    merged.last = max(merged.last, s.last)
-                    // The new event is the later-processed one: merge into it so it wins ties on `last`.
-                    merged.accumulator.merge(s.accumulator)
-                    for item in s.items where !merged.items.contains(item) { merged.items.append(item) }
-                } else {
-                    kept.append(s)
+        /// Adds an event to its session, merging every session it bridges. In
+        /// place: an in-order event extends the newest session without copying.
+        mutating func addToSession(slot: UInt8, time: Int64, amount: Float, item: Int32, gap: Int64, keepItems: Bool) {
+            var target = -1
+            var i = sessions.count - 1
+            while i >= 0 {
+                if sessions[i].slot == slot && sessions[i].start &- gap <= time && time <= sessions[i].last &+ gap {
+                    if target < 0 {
+                        target = i
+                    } else {
+                        // The event bridges two sessions: fold the later-found one into the target.
+                        let other = sessions.remove(at: i)
+                        target -= 1
+                        sessions[target].start = min(sessions[target].start, other.start)
+                        sessions[target].last = max(sessions[target].last, other.last)
+                        // The target holds the newer events, so it keeps ties on `last`.
+                        var merged = sessions[target].accumulator
+                        var older = other.accumulator
+                        if other.accumulator.lastTime > merged.lastTime { swap(&merged, &older) }
+                        merged.merge(older)
+                        sessions[target].accumulator = merged
+                        for x in other.items where !sessions[target].items.contains(x) { sessions[target].items.append(x) }
+                    }
                 }
+                i -= 1
             }
-            kept.append(merged)
-            sessions = kept
+            if target < 0 {
+                var acc = Accumulator()
+                acc.add(time: time, amount: amount)
+                sessions.append(SessionRecord(slot: slot, start: time, last: time, accumulator: acc, items: keepItems ? [item] : []))
+                return
+            }
+            sessions[target].start = min(sessions[target].start, time)
+            sessions[target].last = max(sessions[target].last, time)
+            sessions[target].accumulator.add(time: time, amount: amount)
+            if keepItems && !sessions[target].items.contains(item) { sessions[target].items.append(item) }
+        }
+
+        /// Whether anything this entity holds might have expired at `watermark`.
+        func mayExpire(_ plan: Plan, watermark: Int64) -> Bool {
+            for p in panes {
+                guard case .panes(let hop) = plan.slots[Int(p.slot)].kind else { continue }
+                if p.index &* hop <= floorDiv(watermark, hop) &* hop &- plan.slots[Int(p.slot)].maxSize { return true }
+            }
+            return sessions.count > 1
         }
 
         mutating func evict(plan: Plan, watermark: Int64, allowedLateness: SimDuration?) {
+            guard mayExpire(plan, watermark: watermark) else { return }
             panes.removeAll { p in
                 guard case .panes(let hop) = plan.slots[Int(p.slot)].kind else { return false }
                 // No read at or after the watermark reaches back to this pane.
@@ -270,13 +299,50 @@ extension IncrementalFeatures {
                 guard case .panes(let hop) = plan.slots[Int(r.slot)].kind else { return false }
                 return r.index &* hop <= floorDiv(watermark, hop) &* hop &- plan.slots[Int(r.slot)].maxSize
             }
-            guard let lateness = allowedLateness?.microseconds else { return }
+            guard let lateness = allowedLateness?.microseconds, sessions.count > 1 else { return }
             let all = sessions
             sessions.removeAll { s in
                 guard case .sessions(let gap) = plan.slots[Int(s.slot)].kind else { return false }
                 // No event that can still be accepted can join it, and a newer session supersedes it.
                 let superseded = all.contains { $0.slot == s.slot && $0.start > s.last }
                 return superseded && s.last &+ gap < watermark &- lateness
+            }
+        }
+
+        /// Every feature's value as of `t`, appended to `out`: one pass over the
+        /// entity's records per slot, features accumulated side by side.
+        func values(_ plan: Plan, asOf t: Int64, into out: inout [Float]) {
+            let base = out.count
+            for f in plan.features {
+                if plan.slots[f.slot].kind == .latest || { if case .sessions = plan.slots[f.slot].kind { return true }; return false }() {
+                    out.append(value(f, plan: plan, asOf: t))
+                } else {
+                    out.append(0)  // filled below
+                }
+            }
+            for (slotIndex, slot) in plan.slots.enumerated() {
+                guard case .panes(let hop) = slot.kind else { continue }
+                let endPane = floorDiv(t, hop)
+                var accumulators: [(feature: Int, first: Int64, acc: Accumulator, seen: [Int32])] = []
+                for (i, f) in plan.features.enumerated() where f.slot == slotIndex {
+                    accumulators.append((i, endPane &- f.sizePanes &+ 1, Accumulator(), []))
+                }
+                for p in panes where p.slot == UInt8(slotIndex) && p.index <= endPane {
+                    for k in accumulators.indices where p.index >= accumulators[k].first {
+                        accumulators[k].acc.merge(p.accumulator)
+                    }
+                }
+                if slot.needsItems {
+                    for r in items where r.slot == UInt8(slotIndex) && r.index <= endPane {
+                        for k in accumulators.indices where plan.features[accumulators[k].feature].aggregation == .distinctCount
+                            && r.index >= accumulators[k].first && !accumulators[k].seen.contains(r.item) {
+                            accumulators[k].seen.append(r.item)
+                        }
+                    }
+                }
+                for a in accumulators {
+                    out[base + a.feature] = a.acc.value(plan.features[a.feature].aggregation, distinct: a.seen.count)
+                }
             }
         }
 
@@ -289,10 +355,12 @@ extension IncrementalFeatures {
                 }
                 return Float(Double(t &- p.accumulator.lastTime) / 1e6)
             case .sessions(let gap):
-                guard let s = sessions.filter({ $0.slot == UInt8(f.slot) }).max(by: { $0.last < $1.last }),
-                      t &- s.last <= gap
-                else { return Accumulator().value(f.aggregation, distinct: 0) }
-                return s.accumulator.value(f.aggregation, distinct: s.items.count)
+                var newest = -1
+                for (i, s) in sessions.enumerated() where s.slot == UInt8(f.slot) && (newest < 0 || s.last > sessions[newest].last) {
+                    newest = i
+                }
+                guard newest >= 0, t &- sessions[newest].last <= gap else { return Accumulator().value(f.aggregation, distinct: 0) }
+                return sessions[newest].accumulator.value(f.aggregation, distinct: sessions[newest].items.count)
             case .panes(let hop):
                 let endPane = floorDiv(t, hop)
                 let firstPane = endPane &- f.sizePanes &+ 1

@@ -10,8 +10,11 @@ public struct Scenario: Hashable, Sendable {
     public var description: String?
     /// The root of every random stream in a run; the same seed gives the same run.
     public var seed: UInt64
-    /// How much virtual time a run covers.
+    /// How much virtual time a run measures.
     public var horizon: SimDuration
+    /// Virtual time simulated before the horizon: models are fitted on it,
+    /// streams and stores fill up, and nothing in it is measured.
+    public var warmup: SimDuration
     /// The fraction of the full-size population to simulate, for quick runs.
     public var scale: Double
     public var workload: WorkloadSpec
@@ -26,6 +29,7 @@ public struct Scenario: Hashable, Sendable {
 
     public static let defaultSeed: UInt64 = 1
     public static let defaultScale = 1.0
+    public static let defaultWarmup = SimDuration.days(1)
 
     /// Reads and validates the file at `path`.
     ///
@@ -72,6 +76,7 @@ public struct Scenario: Hashable, Sendable {
         let description = top.optional("description", as: String.self)
         let seed = top.optional("seed", default: defaultSeed)
         let horizon = top.required("horizon", as: SimDuration.self, .positive)
+        let warmup = top.optional("warmup", default: defaultWarmup, .positive)
         let scale = top.optional("scale", default: defaultScale, in: 0.001...1)
         let workload = top.requiredMapping("workload").flatMap { WorkloadSpec.read($0) }
         let engines = top.requiredSequence("engines", nonEmpty: true).flatMap { EngineSpec.readAll($0, diagnostics) }
@@ -80,7 +85,7 @@ public struct Scenario: Hashable, Sendable {
         top.finish()
 
         guard let name, let horizon, let workload, let engines else { return nil }
-        return Scenario(name: name, description: description, seed: seed, horizon: horizon, scale: scale,
+        return Scenario(name: name, description: description, seed: seed, horizon: horizon, warmup: warmup, scale: scale,
                         workload: workload, engines: engines, prices: prices,
                         file: root.location.file, source: source)
     }

@@ -67,6 +67,7 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
     @inlinable public static func - (a: SimDuration, b: SimDuration) -> SimDuration {
         SimDuration(microseconds: a.microseconds &- b.microseconds)
     }
+    @inlinable public static func += (a: inout SimDuration, b: SimDuration) { a = a + b }
     @inlinable public static func * (d: SimDuration, k: Int64) -> SimDuration {
         SimDuration(microseconds: d.microseconds &* k)
     }

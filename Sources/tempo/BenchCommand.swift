@@ -8,13 +8,13 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure engine and kernel throughput against reference loops run in the same process.",
         discussion: "Build with -c release for meaningful figures: swift run -c release tempo bench kernel")
 
-    @Argument(help: "Suites to run: kernel, workloads.") var suites: [String] = ["kernel", "workloads"]
+    @Argument(help: "Suites to run: kernel, workloads, store.") var suites: [String] = ["kernel", "workloads", "store"]
     @Option(help: "M/M/c customers in the kernel suite.") var customers: Int = 1_000_000
     @Option(help: "Timed repetitions after one warm-up run.") var repetitions: Int = 5
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func validate() throws {
-        let known = ["kernel", "workloads"]
+        let known = ["kernel", "workloads", "store"]
         for suite in suites where !known.contains(suite) {
             throw ValidationError("unknown suite '\(suite)'; expected one of: \(known.joined(separator: ", "))")
         }
@@ -25,6 +25,7 @@ struct BenchCommand: ParsableCommand {
     struct Report: Encodable {
         var kernel: KernelBenchmark.Result?
         var workloads: WorkloadsBenchmark.Result?
+        var store: StoreBenchmark.Result?
     }
 
     func run() throws {
@@ -50,6 +51,16 @@ struct BenchCommand: ParsableCommand {
                 print(line("authorizations/s", result.authorizationsPerSecond))
                 print(String(format: "%d authorizations in %.2f s (goal ≤ 3 s), peak RSS %.0f MiB", result.authorizations,
                              result.secondsPerDay, Double(result.peakResidentBytes) / 1_048_576))
+            }
+        }
+        if suites.contains("store") {
+            let result = try StoreBenchmark(repetitions: repetitions).run()
+            report.store = result
+            if !json {
+                print("store — \(result.rows) prediction rows in one transaction, median of \(repetitions) after a warm-up")
+                print(line("prediction store rows/s", result.rowsPerSecond))
+                print(line("raw sqlite3 C API rows/s", result.rawRowsPerSecond))
+                print(String(format: "store / raw %.2f (goal ≥ 0.90, and ≥ 1M rows/s)", result.ratio))
             }
         }
         if json {

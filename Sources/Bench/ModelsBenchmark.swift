@@ -1,0 +1,195 @@
+import Foundation
+import Models
+import Randomness
+
+/// `tempo bench models`: logistic-regression scoring rows per second, batch
+/// (`LogisticRegression.score(_:into:)`, on one thread and on `threads`) and
+/// one row at a time (`score(_:)`), beside numpy computing
+/// `1/(1+np.exp(-(X@w+b)))` on a matrix of the same shape and dtype,
+/// measured in the same run.
+///
+///     let result = ModelsBenchmark(rows: 10_000_000).run()
+///     print(result.vectorizedRowsPerSecond, result.numpyRowsPerSecond ?? .nan)
+///
+/// The numpy figure times only the expression (the matrix is built before
+/// the clock starts), median of `repetitions` runs after a warm-up, the same
+/// discipline as `Throughput.measure`. numpy runs with its default threading
+/// (its BLAS may use every core for `X@w`); the headline
+/// `vectorized_rows_per_second` is ours on one thread.
+public struct ModelsBenchmark: Sendable {
+    public var rows: Int
+    public var columns: Int
+    public var repetitions: Int
+    /// Threads for the parallel batch figure.
+    public var threads: Int
+    /// Also time numpy through `python3`; off, or python3/numpy missing, gives nil with a note.
+    public var includeNumpy: Bool
+    /// Seed of the feature matrix and weights.
+    public var seed: UInt64
+
+    public init(rows: Int = 10_000_000, columns: Int = 16, repetitions: Int = 5,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, includeNumpy: Bool = true, seed: UInt64 = 1) {
+        precondition(rows >= 1 && columns >= 1 && repetitions >= 1 && threads >= 1,
+                     "rows, columns, repetitions and threads must be positive")
+        self.rows = rows
+        self.columns = columns
+        self.repetitions = repetitions
+        self.threads = threads
+        self.includeNumpy = includeNumpy
+        self.seed = seed
+    }
+
+    public struct Result: Sendable, Codable, Equatable {
+        public let rows: Int
+        public let columns: Int
+        public let repetitions: Int
+        public let threads: Int
+        /// Median rows per second of the batch kernel on one thread.
+        public let vectorizedRowsPerSecond: Double
+        /// Median rows per second of the batch kernel on `threads` threads.
+        public let parallelRowsPerSecond: Double
+        /// Median rows per second scoring one row per call.
+        public let perRecordRowsPerSecond: Double
+        /// Median rows per second of numpy on the same shape, or nil (see `numpyNote`).
+        public let numpyRowsPerSecond: Double?
+        /// Why numpy has no figure, or how it ran.
+        public let numpyNote: String?
+        /// Batch over numpy (medians): ≥ 1 means we match or beat numpy.
+        public var vectorizedOverNumpy: Double? { numpyRowsPerSecond.map { vectorizedRowsPerSecond / $0 } }
+
+        enum CodingKeys: String, CodingKey {
+            case rows, columns, repetitions, threads
+            case vectorizedRowsPerSecond = "vectorized_rows_per_second"
+            case parallelRowsPerSecond = "parallel_rows_per_second"
+            case perRecordRowsPerSecond = "per_record_rows_per_second"
+            case numpyRowsPerSecond = "numpy_rows_per_second"
+            case numpyNote = "numpy_note"
+            case vectorizedOverNumpy = "vectorized_over_numpy"
+        }
+
+        public init(rows: Int, columns: Int, repetitions: Int, threads: Int, vectorizedRowsPerSecond: Double,
+                    parallelRowsPerSecond: Double, perRecordRowsPerSecond: Double, numpyRowsPerSecond: Double?, numpyNote: String?) {
+            self.rows = rows; self.columns = columns; self.repetitions = repetitions; self.threads = threads
+            self.vectorizedRowsPerSecond = vectorizedRowsPerSecond
+            self.parallelRowsPerSecond = parallelRowsPerSecond
+            self.perRecordRowsPerSecond = perRecordRowsPerSecond
+            self.numpyRowsPerSecond = numpyRowsPerSecond
+            self.numpyNote = numpyNote
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(rows: try c.decode(Int.self, forKey: .rows),
+                      columns: try c.decode(Int.self, forKey: .columns),
+                      repetitions: try c.decode(Int.self, forKey: .repetitions),
+                      threads: try c.decode(Int.self, forKey: .threads),
+                      vectorizedRowsPerSecond: try c.decode(Double.self, forKey: .vectorizedRowsPerSecond),
+                      parallelRowsPerSecond: try c.decode(Double.self, forKey: .parallelRowsPerSecond),
+                      perRecordRowsPerSecond: try c.decode(Double.self, forKey: .perRecordRowsPerSecond),
+                      numpyRowsPerSecond: try c.decodeIfPresent(Double.self, forKey: .numpyRowsPerSecond),
+                      numpyNote: try c.decodeIfPresent(String.self, forKey: .numpyNote))
+        }
+
+        // The ratio is derived, but written out so a JSON reader need not recompute it.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(rows, forKey: .rows)
+            try c.encode(columns, forKey: .columns)
+            try c.encode(repetitions, forKey: .repetitions)
+            try c.encode(threads, forKey: .threads)
+            try c.encode(vectorizedRowsPerSecond, forKey: .vectorizedRowsPerSecond)
+            try c.encode(parallelRowsPerSecond, forKey: .parallelRowsPerSecond)
+            try c.encode(perRecordRowsPerSecond, forKey: .perRecordRowsPerSecond)
+            try c.encode(numpyRowsPerSecond, forKey: .numpyRowsPerSecond)
+            try c.encodeIfPresent(numpyNote, forKey: .numpyNote)
+            try c.encode(vectorizedOverNumpy, forKey: .vectorizedOverNumpy)
+        }
+    }
+
+    /// Builds the matrix (seeded), then times the batch kernel on one and on
+    /// `threads` threads, the per-record path, and numpy if asked.
+    ///
+    /// - Complexity: O(repetitions × rows × columns), plus numpy's run.
+    public func run() -> Result {
+        let (x, model) = workload()
+        var output = [Float](repeating: 0, count: rows)
+        let vectorized = Throughput.measure(repetitions: repetitions) {
+            output.withUnsafeMutableBufferPointer { model.score(x, into: $0) }
+            return rows
+        }
+        let parallel = Throughput.measure(repetitions: repetitions) {
+            output.withUnsafeMutableBufferPointer { model.score(x, into: $0, threads: threads) }
+            return rows
+        }
+        let perRecord = Throughput.measure(repetitions: repetitions) {
+            var checksum: Float = 0
+            x.withUnsafeBufferPointer { values in
+                for r in 0..<rows {
+                    checksum += model.score(UnsafeBufferPointer(rebasing: values[r * columns ..< (r + 1) * columns]))
+                }
+            }
+            return checksum == -1 ? rows + 1 : rows  // keeps the loop from being optimised away
+        }
+        let numpy: (rate: Double?, note: String?) = includeNumpy ? measureNumpy() : (nil, "numpy not requested")
+        return Result(rows: rows, columns: columns, repetitions: repetitions, threads: threads,
+                      vectorizedRowsPerSecond: vectorized.median, parallelRowsPerSecond: parallel.median,
+                      perRecordRowsPerSecond: perRecord.median,
+                      numpyRowsPerSecond: numpy.rate, numpyNote: numpy.note)
+    }
+
+    /// Features uniform on [−2, 2) and weights N(0, 1/columns), so logits
+    /// spread over roughly ±2 and σ is exercised off its flat tails.
+    func workload() -> (FeatureMatrix, LogisticRegression) {
+        let source = RandomSource(seed: seed)
+        var features = source.stream("bench.models.features")
+        var values = [Float](repeating: 0, count: rows * columns)
+        for j in values.indices { values[j] = Float(features.next() >> 40) * 0x1p-22 - 2 }
+        var weightStream = source.stream("bench.models.weights")
+        let scale = 1 / Double(columns).squareRoot()
+        let weights = (0..<columns).map { _ in Float(scale * Normal.standard(&weightStream)) }
+        return (FeatureMatrix(columns: columns, rowMajor: values), LogisticRegression(weights: weights, intercept: 0.25))
+    }
+
+    /// Runs the same computation in numpy in a child `python3`; returns the
+    /// median rows per second, or nil and the reason.
+    func measureNumpy() -> (rate: Double?, note: String?) {
+        let script = """
+        import sys, time
+        import numpy as np
+        n, d, reps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+        rng = np.random.default_rng(1)
+        X = rng.uniform(-2, 2, size=(n, d)).astype(np.float32)
+        w = (rng.standard_normal(d) / np.sqrt(d)).astype(np.float32)
+        b = np.float32(0.25)
+        f = lambda: 1 / (1 + np.exp(-(X @ w + b)))
+        assert f().dtype == np.float32
+        times = []
+        for _ in range(reps):
+            t = time.perf_counter(); f(); times.append(time.perf_counter() - t)
+        times.sort()
+        m = len(times)
+        median = times[m // 2] if m % 2 else (times[m // 2 - 1] + times[m // 2]) / 2
+        print(n / median, np.__version__)
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, String(rows), String(columns), String(repetitions)]
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        do { try process.run() } catch { return (nil, "could not start python3: \(error)") }
+        // Read before waiting: a full pipe would block the child forever.
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: err, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? "no message"
+            return (nil, "python3 with numpy unavailable (exit \(process.terminationStatus)): \(message)")
+        }
+        let fields = String(decoding: out, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        guard fields.count == 2, let rate = Double(fields[0]) else {
+            return (nil, "unexpected output from python3: \(String(decoding: out, as: UTF8.self))")
+        }
+        return (rate, "numpy \(fields[1]), default threading, median of \(repetitions) after a warm-up")
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRDBSQLite
+import SimKernel
+import Stores
+
+/// `tempo bench store`: bulk-inserting prediction rows (entity, score, model
+/// version, timestamps) through the prediction store's write path, beside
+/// the same rows through a bare loop on the raw SQLite C API into an
+/// identical schema, both measured in the same run.
+public struct StoreBenchmark: Sendable {
+    public var rows: Int
+    public var repetitions: Int
+
+    public init(rows: Int = 1_000_000, repetitions: Int = 3) {
+        self.rows = rows
+        self.repetitions = repetitions
+    }
+
+    public struct Result: Sendable, Codable, Equatable {
+        public let rows: Int
+        public let rowsPerSecond: Throughput
+        public let rawRowsPerSecond: Throughput
+        /// Store rate over raw rate (medians): the goal is ≥ 0.9.
+        public var ratio: Double { rowsPerSecond.median / rawRowsPerSecond.median }
+
+        enum CodingKeys: String, CodingKey {
+            case rows
+            case rowsPerSecond = "rows_per_second"
+            case rawRowsPerSecond = "raw_rows_per_second"
+        }
+    }
+
+    public func run() throws -> Result {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tempo-bench-store-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let batch = (0..<rows).map {
+            PredictionRow(entity: Int32($0), score: Float($0 % 1000) / 1000, computedAt: SimTime(microseconds: Int64($0)),
+                          featuresAsOf: SimTime(microseconds: Int64($0)))
+        }
+        var attempt = 0
+        var failure: Error?
+        // Alternate the two so neither always runs on a warmer machine.
+        var storeRates: [Double] = [], rawRates: [Double] = []
+        for _ in 0...repetitions {
+            attempt += 1
+            do {
+                let store = try PredictionStore(path: "\(directory)/store-\(attempt).sqlite")
+                try store.beginRun(1, engine: "bench", modelVersion: "lr-bench", snapshot: .zero, partitions: 1)
+                let storeSeconds = try time { try store.write(run: 1, partition: 0, rows: batch, modelVersion: "lr-bench", finishedAt: .zero) }
+                let rawSeconds = try time { try RawInsert.run(path: "\(directory)/raw-\(attempt).sqlite", rows: batch) }
+                if attempt > 1 {  // the first round is the warm-up
+                    storeRates.append(Double(rows) / storeSeconds)
+                    rawRates.append(Double(rows) / rawSeconds)
+                }
+            } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return Result(rows: rows, rowsPerSecond: Throughput(rates: storeRates), rawRowsPerSecond: Throughput(rates: rawRates))
+    }
+
+    func time(_ work: () throws -> Void) throws -> Double {
+        let clock = ContinuousClock()
+        var error: Error?
+        let elapsed = clock.measure { do { try work() } catch let e { error = e } }
+        if let error { throw error }
+        return elapsed.seconds
+    }
+}
+
+/// The reference: the same schema, pragmas and rows through sqlite3_* alone.
+enum RawInsert {
+    static func run(path: String, rows: [PredictionRow]) throws {
+        var db: OpaquePointer?
+        guard sqlite3_open(path, &db) == SQLITE_OK, let db else { throw BenchError("cannot open \(path)") }
+        defer { sqlite3_close(db) }
+        func exec(_ sql: String) throws {
+            guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw BenchError(String(cString: sqlite3_errmsg(db))) }
+        }
+        try exec("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
+        try exec("""
+            CREATE TABLE predictions (key INTEGER PRIMARY KEY, entity INTEGER NOT NULL, run_id INTEGER NOT NULL,
+                partition INTEGER NOT NULL, score REAL NOT NULL, model_version TEXT NOT NULL,
+                computed_at INTEGER NOT NULL, features_as_of INTEGER NOT NULL);
+            """)
+        try exec("BEGIN")
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, """
+            INSERT INTO predictions(key, entity, run_id, partition, score, model_version, computed_at, features_as_of)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, -1, &statement, nil) == SQLITE_OK, let statement else { throw BenchError(String(cString: sqlite3_errmsg(db))) }
+        defer { sqlite3_finalize(statement) }
+        try "lr-bench".withCString { version in
+            let length = Int32(strlen(version))
+            for r in rows {
+                sqlite3_bind_int64(statement, 1, 1 << 32 | Int64(r.entity))
+                sqlite3_bind_int(statement, 2, r.entity)
+                sqlite3_bind_int64(statement, 3, 1)
+                sqlite3_bind_int64(statement, 4, 0)
+                sqlite3_bind_double(statement, 5, Double(r.score))
+                sqlite3_bind_text(statement, 6, version, length, nil)
+                sqlite3_bind_int64(statement, 7, r.computedAt.microseconds)
+                sqlite3_bind_int64(statement, 8, r.featuresAsOf.microseconds)
+                guard sqlite3_step(statement) == SQLITE_DONE else { throw BenchError(String(cString: sqlite3_errmsg(db))) }
+                sqlite3_reset(statement)
+            }
+        }
+        try exec("COMMIT")
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,39 @@
+import Randomness
+import ScenarioSpec
+import SimKernel
+
+/// An engine's validated settings, read from its mapping in the scenario.
+public enum EngineConfiguration: Hashable, Sendable {
+    case batch(BatchConfiguration)
+    case realtime(RealTimeConfiguration)
+    case oracle
+    case baseline
+
+    /// Reads every engine of the scenario, or nil after reporting each problem with its position.
+    public static func readAll(_ scenario: Scenario, _ diagnostics: Diagnostics) -> [EngineConfiguration]? {
+        let batchNames = scenario.engines.filter { $0.kind == .batch }.map(\.name)
+        var configurations: [EngineConfiguration] = []
+        for spec in scenario.engines {
+            var reader = spec.parameterReader(diagnostics)
+            switch spec.kind {
+            case .batch: configurations.append(.batch(BatchConfiguration.read(&reader)))
+            case .realtime: configurations.append(.realtime(RealTimeConfiguration.read(&reader, batchEngines: batchNames)))
+            case .oracle: configurations.append(.oracle)
+            case .baseline: configurations.append(.baseline)
+            default:
+                diagnostics.error("the '\(spec.kind.rawValue)' engine is not implemented yet", at: spec.location)
+            }
+            reader.finish()
+        }
+        return diagnostics.hasErrors ? nil : configurations
+    }
+
+    public func makeEngine(name: String, index: Int32, randomness: RandomSource) -> any Engine {
+        switch self {
+        case .batch(let c): BatchEngine(name: name, index: index, configuration: c, randomness: randomness)
+        case .realtime(let c): RealTimeEngine(name: name, index: index, configuration: c, randomness: randomness)
+        case .oracle: OracleEngine(name: name)
+        case .baseline: BaselineEngine(name: name)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Features
+import Models
+import SimKernel
+import Workloads
+
+/// A fitted model with the inputs it expects: entity features only (what a
+/// batch job or a stream can score ahead of a request), or entity and
+/// request features (what a real-time engine scores on request).
+public struct ScoringModel: Sendable {
+    public let regression: LogisticRegression
+    public let usesRequestFeatures: Bool
+    public var version: String { regression.version.id }
+
+    public init(regression: LogisticRegression, usesRequestFeatures: Bool) {
+        self.regression = regression
+        self.usesRequestFeatures = usesRequestFeatures
+    }
+
+    /// The model's input row: entity features (missing → 0), then request
+    /// features when the model uses them.
+    public func input(_ view: FeatureView, entity: some Collection<Float>, request: DecisionRequest?) -> [Float] {
+        var row = entity.map { $0.isNaN ? 0 : $0 }
+        if usesRequestFeatures {
+            let raw = Array(entity)
+            if let request { view.requestValues(request, entity: raw, into: &row) }
+            else { row.append(contentsOf: repeatElement(0, count: view.requestFeatures.count)) }
+        }
+        return row
+    }
+
+    public func score(_ view: FeatureView, entity: some Collection<Float>, request: DecisionRequest?) -> Float {
+        regression.score(input(view, entity: entity, request: request))
+    }
+}
+
+/// The models fitted on the warm-up period, shared by every engine.
+public struct TrainedModels: Sendable {
+    public let entityOnly: ScoringModel
+    public let full: ScoringModel
+    public let trainingRows: Int
+    public let positives: Int
+
+    /// Fits both models on a point-in-time-correct training set. Negatives may
+    /// have been subsampled at `negativeRate`; the intercept is corrected by
+    /// log(rate) so probabilities stay calibrated (King & Zeng, "Logistic
+    /// regression in rare events data", Political Analysis 2001).
+    public static func fit(_ view: FeatureView, entityFeatures: [[Float]], requests: [DecisionRequest], labels: [Bool],
+                           negativeRate: Double) throws -> TrainedModels {
+        func fit(_ withRequest: Bool) throws -> ScoringModel {
+            let shape = ScoringModel(regression: LogisticRegression(weights: [0], intercept: 0), usesRequestFeatures: withRequest)
+            var matrix = FeatureMatrix(columns: withRequest ? view.width : view.entityFeatureCount)
+            matrix.reserveCapacity(rows: labels.count)
+            for (features, request) in zip(entityFeatures, requests) {
+                matrix.append(row: shape.input(view, entity: features, request: request))
+            }
+            let fitted = try LogisticRegression.fit(matrix, labels: labels, options: .init(l2: 1))
+            let corrected = LogisticRegression(weights: fitted.weights, intercept: fitted.intercept + Float(Double.log(negativeRate)))
+            return ScoringModel(regression: corrected, usesRequestFeatures: withRequest)
+        }
+        return TrainedModels(entityOnly: try fit(false), full: try fit(true),
+                             trainingRows: labels.count, positives: labels.filter { $0 }.count)
+    }
+}
+
+/// Turns a score into the business action, per workload.
+public enum DecisionPolicy {
+    /// Fraud: block when the expected saving beats the expected friction,
+    /// p·amount > (1 − p)·friction.
+    public static func action(for request: DecisionRequest, score: Float, workload: any Workload) -> Action? {
+        switch workload {
+        case let fraud as FraudWorkload:
+            let p = Double(score)
+            return p * request.amount > (1 - p) * fraud.parameters.frictionCost.dollars ? .block : .approve
+        default:
+            return nil
+        }
+    }
+}
+
+import RealModule

@@ -1,0 +1,68 @@
+import DequeModule
+import Features
+import SimKernel
+import Workloads
+
+/// A stream processor's consumer in front of the incremental features: it
+/// takes arrivals in order, each costing `perEvent ÷ workers` of processing
+/// (or waiting for the next micro-batch), so a burst faster than its
+/// throughput builds consumer lag — and that lag is staleness.
+///
+///     var pipeline = FeaturePipeline(view, throughput: .init())
+///     pipeline.enqueue(event, at: now)
+///     pipeline.advance(to: now) { applied, at in … }    // apply what has finished processing
+///     pipeline.asOf(now)                                // every arrival before this is in the state
+struct FeaturePipeline {
+    struct Throughput: Hashable, Sendable {
+        var perEvent = SimDuration.microseconds(20)
+        var workers = 1
+        /// Process in micro-batches at this interval instead of per event.
+        var microBatch: SimDuration?
+    }
+
+    var features: IncrementalFeatures
+    let throughput: Throughput
+    var pending = Deque<(done: SimTime, event: DomainEvent)>()
+    var consumerFreeAt = SimTime.zero
+    var maxLag = SimDuration.zero
+    /// Processing time spent, for utilisation.
+    var busy = SimDuration.zero
+
+    init(_ view: FeatureView, throughput: Throughput, outOfOrderness: SimDuration = .seconds(2),
+         allowedLateness: SimDuration? = .minutes(5)) {
+        features = IncrementalFeatures(view, outOfOrderness: outOfOrderness, allowedLateness: allowedLateness)
+        self.throughput = throughput
+    }
+
+    /// Takes an event that arrived at `now` into the consumer's queue.
+    mutating func enqueue(_ event: DomainEvent, at now: SimTime) {
+        var start = max(now, consumerFreeAt)
+        if let batch = throughput.microBatch {
+            let b = batch.microseconds
+            start = max(start, SimTime(microseconds: (now.microseconds + b - 1) / b * b))
+        }
+        let cost = SimDuration(microseconds: max(1, throughput.perEvent.microseconds / Int64(throughput.workers)))
+        consumerFreeAt = start + cost
+        busy += throughput.perEvent
+        pending.append((consumerFreeAt, event))
+    }
+
+    /// Applies every queued event whose processing has finished by `now`, calling `applied` for each.
+    mutating func advance(to now: SimTime, _ applied: (DomainEvent, SimTime) -> Void = { _, _ in }) {
+        while let head = pending.first, head.done <= now {
+            pending.removeFirst()
+            features.process(head.event)
+            maxLag = max(maxLag, head.done - head.event.arrivalTime)
+            applied(head.event, head.done)
+        }
+    }
+
+    /// The arrival time before which every arrived event is in the state.
+    func asOf(_ now: SimTime) -> SimTime {
+        pending.first?.event.arrivalTime ?? now
+    }
+
+    func values(for entity: Int32, at now: SimTime) -> [Float] {
+        features.values(for: entity, asOf: now)
+    }
+}

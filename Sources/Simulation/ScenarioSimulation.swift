@@ -1,0 +1,173 @@
+import Engines
+import Features
+import Foundation
+import Randomness
+import ScenarioSpec
+import SimKernel
+import Stores
+import Workloads
+
+/// Drives one scenario: the workload's items through the kernel to every
+/// engine, models fitted at the end of warm-up, and each measured decision
+/// handed to `record` with every engine's answer, in engine order.
+///
+///     let simulation = try ScenarioSimulation(plan, directory: dir)
+///     let summary = try simulation.run { decision, answers in ledger.record(decision, answers) }
+///
+/// The kernel's events are small values: a pull of the workload's next item,
+/// an arrival, an engine's timer, and the one-off training step. Items come
+/// from the generator one at a time, so memory stays bounded by what is in
+/// flight, not by the horizon.
+public final class ScenarioSimulation {
+    public let plan: SimulationPlan
+    public let directory: String
+    public private(set) var engines: [any Engine] = []
+    public private(set) var models: TrainedModels?
+    let context: EngineContext
+    var offlineBuffer: [DomainEvent] = []
+    var training = TrainingSample()
+
+    enum RunEvent {
+        case nextItem
+        case arrival(DomainEvent)
+        case timer(EngineTimer)
+        case train
+    }
+
+    public init(_ plan: SimulationPlan, directory: String) throws {
+        self.plan = plan
+        self.directory = directory
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for file in ["offline.sqlite", "predictions.sqlite"] {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: "\(directory)/\(file)\(suffix)") }
+        }
+        let offline = try OfflineStore(path: "\(directory)/offline.sqlite")
+        let predictions = try PredictionStore(path: "\(directory)/predictions.sqlite")
+        let scenario = plan.scenario
+        let randomness = RandomSource(seed: scenario.seed).source("engines")
+        var buffer: () -> [DomainEvent] = { [] }
+        let flush: () throws -> Void = { try offline.append(buffer()) }
+        context = EngineContext(workload: plan.workload, view: plan.view, offlineStore: offline, predictionStore: predictions,
+                                randomness: randomness, horizon: SimTime.zero + scenario.warmup + scenario.horizon,
+                                measureFrom: SimTime.zero + scenario.warmup, flushOfflineStore: { try flush() })
+        buffer = { [unowned self] in
+            defer { self.offlineBuffer.removeAll(keepingCapacity: true) }
+            return self.offlineBuffer
+        }
+        for (i, engine) in plan.engines.enumerated() {
+            let made = engine.configuration.makeEngine(name: engine.name, index: Int32(i), randomness: randomness)
+            engines.append(made)
+            context.engines[engine.name] = made
+        }
+        training = TrainingSample(randomness: RandomSource(seed: scenario.seed).source("training").stream("sample"))
+    }
+
+    /// Runs warm-up and horizon. `progress` gets the fraction of virtual time done.
+    public func run(progress: (Double) -> Void = { _ in },
+                    record: (Decision, [Answer]) throws -> Void) throws {
+        let end = context.horizon
+        var sim = Simulator<RunEvent>(capacity: 1024)
+        var generator = plan.workload.makeGenerator(horizon: end - SimTime.zero)
+        var pending = generator.next()
+        if let first = pending { sim.schedule(.nextItem, at: first.time) }
+        sim.schedule(.train, at: context.measureFrom)
+        for engine in engines { engine.start(context) }
+        moveTimers(into: &sim)
+        var answers = [Answer]()
+        answers.reserveCapacity(engines.count)
+        var lastProgress = SimTime.zero
+        let progressStep = SimDuration(microseconds: max(1, (end - SimTime.zero).microseconds / 200))
+
+        while let time = sim.peekTime(), time <= end, let event = sim.step() {
+            context.now = sim.now
+            switch event {
+            case .nextItem:
+                guard let item = pending else { break }
+                pending = generator.next()
+                if let next = pending { sim.schedule(.nextItem, at: next.time) }
+                switch item {
+                case .event(let e):
+                    for engine in engines { engine.observe(e, context) }
+                    sim.schedule(.arrival(e), at: e.arrivalTime)
+                case .decision(let d):
+                    if sim.now < context.measureFrom {
+                        training.offer(d)
+                    } else {
+                        answers.removeAll(keepingCapacity: true)
+                        for engine in engines { answers.append(engine.decide(d.request, context)) }
+                        try record(d, answers)
+                    }
+                }
+            case .arrival(let e):
+                offlineBuffer.append(e)
+                if offlineBuffer.count >= 100_000 { try context.syncOfflineStore() }
+                for engine in engines { engine.arrive(e, context) }
+            case .timer(let t):
+                engines[Int(t.engine)].fire(t, context)
+            case .train:
+                try train()
+            }
+            moveTimers(into: &sim)
+            if sim.now - lastProgress >= progressStep {
+                lastProgress = sim.now
+                progress((sim.now - SimTime.zero).seconds / (end - SimTime.zero).seconds)
+            }
+        }
+        context.now = end
+        for engine in engines { engine.finish(context) }
+        progress(1)
+    }
+
+    func moveTimers(into sim: inout Simulator<RunEvent>) {
+        for (time, timer) in context.takeTimers() { sim.schedule(.timer(timer), at: time) }
+    }
+
+    /// Fits the models on warm-up decisions joined point in time to the offline store.
+    func train() throws {
+        try context.syncOfflineStore()
+        let rows = training.rows
+        guard rows.contains(where: \.truth.label), rows.contains(where: { !$0.truth.label }) else {
+            throw SimulationError("warm-up \(plan.scenario.warmup) produced no \(rows.contains(where: \.truth.label) ? "negative" : "positive") labels to train on; lengthen 'warmup' or raise the scale")
+        }
+        let set = try context.offlineStore.trainingSet(plan.view, labels: rows.map { ($0.request.entity, $0.request.time, $0.truth.label) })
+        models = try TrainedModels.fit(plan.view, entityFeatures: set.features, requests: rows.map(\.request),
+                                       labels: set.labels, negativeRate: training.negativeRate)
+        for engine in engines { engine.modelsReady(models!, context) }
+    }
+}
+
+/// Every positive warm-up decision and a uniform reservoir of the negatives
+/// (Vitter's algorithm R), so training stays a fixed size however long the
+/// warm-up; `negativeRate` says how thinly negatives were kept.
+struct TrainingSample {
+    var positives: [Decision] = []
+    var negatives: [Decision] = []
+    var negativesSeen = 0
+    var capacity = 20_000
+    var randomness = RandomSource(seed: 0).stream("unused")
+
+    init() {}
+    init(randomness: RandomStream) { self.randomness = randomness }
+
+    mutating func offer(_ d: Decision) {
+        if d.truth.label {
+            if positives.count < capacity { positives.append(d) }
+            return
+        }
+        negativesSeen += 1
+        if negatives.count < capacity {
+            negatives.append(d)
+        } else {
+            let slot = Int(randomness.next() % UInt64(negativesSeen))
+            if slot < capacity { negatives[slot] = d }
+        }
+    }
+
+    var rows: [Decision] { (positives + negatives).sorted { $0.request.id < $1.request.id } }
+    var negativeRate: Double { negativesSeen == 0 ? 1 : Double(negatives.count) / Double(negativesSeen) }
+}
+
+public struct SimulationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

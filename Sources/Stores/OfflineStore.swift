@@ -1,0 +1,124 @@
+import Features
+import Foundation
+import GRDB
+import SimKernel
+import Workloads
+
+/// Every arrived event, by entity and event time, in a SQLite file: what a
+/// batch job reads, and what point-in-time training sets are joined from.
+///
+///     let offline = try OfflineStore(path: "run/offline.sqlite")
+///     try offline.append(arrivedEvents)
+///     try offline.forEachEntity(arrivedBy: snapshot, eventTimeAfter: snapshot - view.reach) { entity, events in … }
+///
+/// Indexed for its two access paths: one entity's events in event-time order
+/// (feature computation, training joins) and arrivals in a time range
+/// (incremental batch runs: which entities changed).
+public final class OfflineStore: Sendable {
+    let database: DatabaseQueue
+
+    public init(path: String) throws {
+        database = try SQLiteFile.open(path)
+        try database.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS events (
+                    entity INTEGER NOT NULL, event_time INTEGER NOT NULL, arrival_time INTEGER NOT NULL,
+                    kind INTEGER NOT NULL, item INTEGER NOT NULL, amount REAL NOT NULL);
+                CREATE INDEX IF NOT EXISTS events_by_entity ON events(entity, event_time);
+                CREATE INDEX IF NOT EXISTS events_by_arrival ON events(arrival_time);
+                """)
+        }
+    }
+
+    /// Appends events in one transaction through the bulk path. - Complexity: O(n log N)
+    public func append(_ events: [DomainEvent]) throws {
+        guard !events.isEmpty else { return }
+        try database.inTransaction { db in
+            var insert = try BulkInsert(db, "INSERT INTO events(entity, event_time, arrival_time, kind, item, amount) VALUES (?, ?, ?, ?, ?, ?)")
+            for e in events {
+                try insert.run { row in
+                    row.bind(1, e.entity)
+                    row.bind(2, e.eventTime.microseconds)
+                    row.bind(3, e.arrivalTime.microseconds)
+                    row.bind(4, Int32(e.kind.rawValue))
+                    row.bind(5, e.item)
+                    row.bind(6, e.amount)
+                }
+            }
+            return .commit
+        }
+    }
+
+    public func count() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 }
+    }
+
+    /// One entity's events that had arrived by `arrivedBy`, with event time in
+    /// (`after`, `upTo`], in event-time order (ties in insertion order).
+    public func events(for entity: Int32, arrivedBy: SimTime, after: SimTime, upTo: SimTime) throws -> [DomainEvent] {
+        try database.read { db in
+            try Self.decode(Row.fetchCursor(db, sql: """
+                SELECT entity, event_time, arrival_time, kind, item, amount FROM events
+                WHERE entity = ? AND arrival_time <= ? AND event_time > ? AND event_time <= ?
+                ORDER BY event_time, rowid
+                """, arguments: [entity, arrivedBy.microseconds, after.microseconds, upTo.microseconds]))
+        }
+    }
+
+    /// Calls `body` once per entity with its events that had arrived by
+    /// `arrivedBy` and happened after `eventTimeAfter`, in entity order — the
+    /// scan a full batch job makes. With `only`, just those entities.
+    public func forEachEntity(arrivedBy: SimTime, eventTimeAfter: SimTime, only: [Int32]? = nil,
+                              _ body: (Int32, [DomainEvent]) throws -> Void) throws {
+        try database.read { db in
+            var current: Int32 = -1
+            var batch: [DomainEvent] = []
+            func flush() throws {
+                if current >= 0 && !batch.isEmpty { try body(current, batch) }
+                batch.removeAll(keepingCapacity: true)
+            }
+            let sql = """
+                SELECT entity, event_time, arrival_time, kind, item, amount FROM events
+                WHERE arrival_time <= ? AND event_time > ? \(only == nil ? "" : "AND entity IN (SELECT value FROM json_each(?))")
+                ORDER BY entity, event_time, rowid
+                """
+            var arguments: StatementArguments = [arrivedBy.microseconds, eventTimeAfter.microseconds]
+            if let only { arguments += [String(describing: only)] }
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() {
+                let e = Self.event(row)
+                if e.entity != current {
+                    try flush()
+                    current = e.entity
+                }
+                batch.append(e)
+            }
+            try flush()
+        }
+    }
+
+    /// Entities with at least one arrival in (`after`, `upTo`]: what an incremental batch run recomputes.
+    public func entitiesWithArrivals(after: SimTime, upTo: SimTime) throws -> [Int32] {
+        try database.read { db in
+            try Int32.fetchAll(db, sql: "SELECT DISTINCT entity FROM events WHERE arrival_time > ? AND arrival_time <= ? ORDER BY entity",
+                               arguments: [after.microseconds, upTo.microseconds])
+        }
+    }
+
+    /// Deletes events that happened at or before `time`: a retention policy.
+    public func deleteEvents(upTo time: SimTime) throws {
+        try database.write { db in try db.execute(sql: "DELETE FROM events WHERE event_time <= ?", arguments: [time.microseconds]) }
+    }
+
+    static func event(_ row: Row) -> DomainEvent {
+        DomainEvent(kind: EventKind(rawValue: UInt8(row[3] as Int64)) ?? .authorization,
+                    eventTime: SimTime(microseconds: row[1]), arrivalTime: SimTime(microseconds: row[2]),
+                    entity: Int32(row[0] as Int64), item: Int32(row[4] as Int64), amount: row[5])
+    }
+
+    static func decode(_ rows: RowCursor) throws -> [DomainEvent] {
+        var out: [DomainEvent] = []
+        while let row = try rows.next() { out.append(event(row)) }
+        return out
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+import Features
+import Randomness
+import SimKernel
+import Workloads
+@testable import Stores
+
+func temporaryPath(_ name: String) -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tempolab-tests-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.appendingPathComponent(name).path
+}
+
+func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amount: Double = 1) -> DomainEvent {
+    DomainEvent(kind: .authorization, eventTime: SimTime(microseconds: seconds * 1_000_000),
+                arrivalTime: SimTime(microseconds: (seconds + lag) * 1_000_000), entity: entity, item: 1, amount: amount)
+}
+
+@Suite struct OnlineStoreTests {
+    @Test func ttlIsHonouredOnRead() {
+        var store = OnlineStore(width: 2, ttl: .minutes(10))
+        store.put(entity: 3, values: [1, 2], asOf: SimTime(microseconds: 0))
+        let fresh = store.get(entity: 3, at: SimTime(microseconds: 600_000_000))
+        #expect(fresh?.values.elementsEqual([1, 2]) == true)
+        #expect(store.get(entity: 3, at: SimTime(microseconds: 600_000_001)) == nil, "expired values come back missing")
+        #expect(store.get(entity: 4, at: .zero) == nil)
+        #expect(store.get(entity: 99, at: .zero) == nil)
+        store.put(entity: 3, values: [5, 6], asOf: SimTime(microseconds: 700_000_000))
+        #expect(store.get(entity: 3, at: SimTime(microseconds: 700_000_000))?.values.elementsEqual([5, 6]) == true)
+        #expect(store.entityCount == 1)
+    }
+}
+
+@Suite struct OfflineStoreTests {
+    let view = FeatureView(name: "v", aggregates: [
+        AggregateFeature("count_1h", .count, over: .sliding(size: .hours(1), hop: .seconds(1))),
+        AggregateFeature("sum_1h", .sum, over: .sliding(size: .hours(1), hop: .seconds(1))),
+    ], ttl: .hours(2))
+
+    @Test func roundTripAndAccessPaths() throws {
+        let store = try OfflineStore(path: temporaryPath("offline.sqlite"))
+        try store.append([event(1, at: 10), event(2, at: 20, arrivingAfter: 100), event(1, at: 30), event(1, at: 5_000)])
+        #expect(try store.count() == 4)
+        let arrivedBy100 = try store.events(for: 2, arrivedBy: SimTime(microseconds: 100_000_000), after: SimTime(microseconds: -1), upTo: .never)
+        #expect(arrivedBy100.isEmpty, "not arrived yet")
+        let one = try store.events(for: 1, arrivedBy: .never, after: SimTime(microseconds: -1), upTo: SimTime(microseconds: 40_000_000))
+        #expect(one.map(\.eventTime.microseconds) == [10_000_000, 30_000_000])
+        var seen: [Int32: Int] = [:]
+        try store.forEachEntity(arrivedBy: .never, eventTimeAfter: SimTime(microseconds: -1)) { seen[$0] = $1.count }
+        #expect(seen == [1: 3, 2: 1])
+        let changed = try store.entitiesWithArrivals(after: SimTime(microseconds: 50_000_000), upTo: .never)
+        #expect(changed == [1, 2])
+    }
+
+    /// Point-in-time joins never use an event after the label time (nor one
+    /// that had not arrived by then); the deliberately leaky join does, and
+    /// `leakedRows` catches it.
+    @Test func pointInTimeJoinNeverLeaksAndALeakyJoinIsDetected() throws {
+        let store = try OfflineStore(path: temporaryPath("offline.sqlite"))
+        var rng = RandomSource(seed: 4).stream("events")
+        var events: [DomainEvent] = []
+        for _ in 0..<2_000 {
+            events.append(event(Int32(rng.next() % 20), at: Int64(rng.next() % 86_400), arrivingAfter: Int64(rng.next() % 120)))
+        }
+        try store.append(events)
+        var labels: [(entity: Int32, time: SimTime, label: Bool)] = []
+        for _ in 0..<300 {
+            let entity = Int32(rng.next() % 20)
+            let time = SimTime(microseconds: Int64(rng.next() % 86_400) * 1_000_000)
+            labels.append((entity, time, rng.nextUniform() < 0.5))
+        }
+        let correct = try store.trainingSet(view, labels: labels)
+        #expect(correct.count == 300)
+        #expect(correct.leakedRows == 0)
+        // Each row equals a recomputation from exactly the events known at the label time.
+        for i in 0..<20 {
+            let known = events.filter { $0.entity == labels[i].entity && $0.eventTime <= labels[i].time && $0.arrivalTime <= labels[i].time }
+            let expected = known.isEmpty || labels[i].time - known.map(\.eventTime).max()! > view.ttl
+                ? [Float.nan, .nan] : FullRecompute.values(view, events: known, asOf: labels[i].time)
+            #expect(zip(correct.features[i], expected).allSatisfy { ($0.isNaN && $1.isNaN) || $0 == $1 })
+        }
+        let leaky = try store.trainingSet(view, labels: labels, join: .leaky(lookahead: .hours(1)))
+        #expect(leaky.leakedRows > 50, "the leak is detected in many rows")
+    }
+
+    @Test func ttlMakesStaleEntitiesNull() throws {
+        let store = try OfflineStore(path: temporaryPath("offline.sqlite"))
+        try store.append([event(1, at: 0)])
+        let set = try store.trainingSet(view, labels: [(1, SimTime(microseconds: 3 * 3_600_000_000), true),
+                                                      (1, SimTime(microseconds: 1_800_000_000), false)])
+        #expect(set.features[0].allSatisfy { $0.isNaN }, "3 h after the last event, beyond the 2 h TTL")
+        #expect(set.features[1] == [1, 1])
+    }
+}
+
+@Suite struct PredictionStoreTests {
+    func rows(_ entities: Range<Int32>, score: Float = 0.5) -> [PredictionRow] {
+        entities.map { PredictionRow(entity: $0, score: score, computedAt: SimTime(microseconds: 5), featuresAsOf: .zero) }
+    }
+
+    /// A job interrupted after k of n partitions and run again leaves exactly
+    /// one prediction per (entity, run), none missing.
+    @Test func rerunningPartitionsIsIdempotent() throws {
+        let path = temporaryPath("predictions.sqlite")
+        let store = try PredictionStore(path: path)
+        let partitions: [Range<Int32>] = (0..<5).map { (p: Int32) -> Range<Int32> in (p * 100)..<(p * 100 + 100) }
+        try store.beginRun(1, engine: "nightly", modelVersion: "lr-test", snapshot: .zero, partitions: 5)
+        for p in 0..<3 { try store.write(run: 1, partition: p, rows: rows(partitions[p]), modelVersion: "lr-test", finishedAt: .zero) }
+        // "Crash", reopen, resume: the finished partitions are known; re-running all of them must not duplicate.
+        let reopened = try PredictionStore(path: path)
+        #expect(try reopened.finishedPartitions(run: 1) == [0, 1, 2])
+        try reopened.beginRun(1, engine: "nightly", modelVersion: "lr-test", snapshot: .zero, partitions: 5)
+        for p in 0..<5 { try reopened.write(run: 1, partition: p, rows: rows(partitions[p], score: 0.7), modelVersion: "lr-test", finishedAt: .zero) }
+        let counts = try reopened.counts(run: 1)
+        #expect(counts.rows == 500 && counts.entities == 500)
+        #expect(try reopened.integrityCheck() == "ok")
+    }
+
+    @Test func readersSeeOnlyPublishedRuns() throws {
+        let store = try PredictionStore(path: temporaryPath("predictions.sqlite"))
+        try store.beginRun(2, engine: "nightly", modelVersion: "v", snapshot: .zero, partitions: 2)
+        try store.write(run: 2, partition: 0, rows: rows(0..<10), modelVersion: "v", finishedAt: .zero)
+        #expect(try store.publishedCount(run: 2) == 0, "nothing visible before publishing")
+        try store.write(run: 2, partition: 1, rows: rows(10..<20), modelVersion: "v", finishedAt: .zero)
+        try store.publish(run: 2, at: SimTime(microseconds: 9))
+        #expect(try store.publishedCount(run: 2) == 20)
+        // Per-partition publishing makes each partition visible as it finishes.
+        try store.beginRun(3, engine: "nightly", modelVersion: "v", snapshot: .zero, partitions: 2)
+        try store.write(run: 3, partition: 0, rows: rows(0..<10), modelVersion: "v", finishedAt: .zero, publish: true)
+        #expect(try store.publishedCount(run: 3) == 10)
+    }
+
+    @Test func retentionDeletesOldPredictions() throws {
+        let store = try PredictionStore(path: temporaryPath("predictions.sqlite"))
+        try store.beginRun(1, engine: "e", modelVersion: "v", snapshot: .zero, partitions: 1)
+        try store.write(run: 1, partition: 0, rows: rows(0..<10), modelVersion: "v", finishedAt: .zero)
+        #expect(try store.deletePredictions(computedAtOrBefore: SimTime(microseconds: 4)) == 0)
+        #expect(try store.deletePredictions(computedAtOrBefore: SimTime(microseconds: 5)) == 10)
+    }
+}
