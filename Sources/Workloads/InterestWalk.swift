@@ -58,7 +58,8 @@ struct InterestWalk: Sendable {
 
 /// Every entity's place on its `InterestWalk`, advanced lazily to the day it
 /// is asked about: O(entities × topics) memory, the latent state itself, and
-/// O(topics) per day advanced. Days asked about per entity must not go back.
+/// O(topics) per day advanced; a day before the one an entity is at is
+/// re-derived in O(day × topics).
 struct InterestTable {
     let walk: InterestWalk
     /// Per entity, the day its logits are at; `Int32.min` before first use.
@@ -79,7 +80,10 @@ struct InterestTable {
             walk.setInitial(of: entity, in: &logits, at: e * t)
             day[e] = 0
         }
-        precondition(target >= Int(day[e]) || day[e] == 0, "an interest walk only moves forward")
+        if target < Int(day[e]) && day[e] > 0 {
+            // Asked about an earlier day (an email decided the evening before its local day): re-derive.
+            return walk.interests(of: entity, onDay: target)
+        }
         if target > Int(day[e]) {
             for d in (Int(day[e]) + 1)...target { walk.addStep(of: entity, day: d, to: &logits, at: e * t) }
             day[e] = Int32(target)

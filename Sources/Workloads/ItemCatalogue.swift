@@ -128,10 +128,15 @@ struct ItemCatalogue: Sendable {
 }
 
 /// The items live now, for a generator to draw clicks from and to count
-/// them: inserted at publication, removed at expiry. O(live items) memory.
+/// them: inserted at publication, removed at expiry. O(live items) memory,
+/// kept as flat arrays so that drawing a click touches no reference counts.
 struct LiveItems {
     let topics: Int
-    private(set) var items: [CatalogueItem] = []
+    private(set) var ids: [Int32] = []
+    private(set) var published: [Double] = []
+    private(set) var quality: [Double] = []
+    /// Topic vectors, `topics` floats per slot.
+    private(set) var vectors: [Float] = []
     /// Clicks each live item has had since publication, by slot.
     private(set) var clicks: [Int32] = []
     private var slotOf: [Int32: Int] = [:]
@@ -139,12 +144,15 @@ struct LiveItems {
 
     init(topics: Int) { self.topics = topics }
 
-    var count: Int { items.count }
-    var isEmpty: Bool { items.isEmpty }
+    var count: Int { ids.count }
+    var isEmpty: Bool { ids.isEmpty }
 
     mutating func insert(_ item: CatalogueItem) {
-        slotOf[item.id] = items.count
-        items.append(item)
+        slotOf[item.id] = ids.count
+        ids.append(item.id)
+        published.append(item.published.seconds)
+        quality.append(item.quality)
+        vectors.append(contentsOf: item.topics)
         clicks.append(0)
         // The id orders equal expiry times, so removal order never depends on insertion order.
         expiries.push(ScheduledEvent(time: item.expires, sequence: UInt64(UInt32(bitPattern: item.id)), payload: item.id))
@@ -155,37 +163,61 @@ struct LiveItems {
         while let next = expiries.min, next.time <= t {
             _ = expiries.popMin()
             guard let slot = slotOf.removeValue(forKey: next.payload) else { continue }
-            let last = items.count - 1
+            let last = ids.count - 1
             if slot != last {
-                items[slot] = items[last]
+                ids[slot] = ids[last]
+                published[slot] = published[last]
+                quality[slot] = quality[last]
                 clicks[slot] = clicks[last]
-                slotOf[items[slot].id] = slot
+                for k in 0..<topics { vectors[slot * topics + k] = vectors[last * topics + k] }
+                slotOf[ids[slot]] = slot
             }
-            items.removeLast()
+            ids.removeLast()
+            published.removeLast()
+            quality.removeLast()
             clicks.removeLast()
+            vectors.removeLast(topics)
         }
     }
 
     mutating func recordClick(slot: Int) { clicks[slot] += 1 }
 
-    /// A live item drawn with probability ∝ `weight(item)` (each weight in 0...1),
-    /// by rejection: uniform candidates kept with probability `weight`. Nil when
-    /// nothing is live or 10 000 candidates in a row were rejected.
-    func draw(_ rng: inout RandomStream, weight: (CatalogueItem) -> Double) -> Int? {
-        guard !items.isEmpty else { return nil }
-        for _ in 0..<10_000 {
-            let slot = Int(rng.next() % UInt64(items.count))
-            if rng.nextUniform() < weight(items[slot]) { return slot }
+    /// A live slot drawn with probability ∝ `weight(topics, quality, published)`
+    /// (each weight in 0...1), by rejection: uniform candidates kept with
+    /// probability `weight`. Nil when nothing is live or 10 000 candidates in
+    /// a row were rejected.
+    func draw(_ rng: inout RandomStream,
+              weight: (_ topics: UnsafeBufferPointer<Float>, _ quality: Double, _ published: Double) -> Double) -> Int? {
+        guard !ids.isEmpty else { return nil }
+        let n = UInt64(ids.count), t = topics
+        return vectors.withUnsafeBufferPointer { v in
+            quality.withUnsafeBufferPointer { q in
+                published.withUnsafeBufferPointer { p in
+                    for _ in 0..<10_000 {
+                        let slot = Int(rng.next() % n)
+                        let topics = UnsafeBufferPointer(rebasing: v[(slot * t)..<(slot * t + t)])
+                        if rng.nextUniform() < weight(topics, q[slot], p[slot]) { return slot }
+                    }
+                    return nil
+                }
+            }
         }
-        return nil
     }
 
-    /// The `k` live items with the most clicks, ties to the older (smaller) id:
-    /// the generic "popular" list a business falls back on. - Complexity: O(live · log live)
-    func mostClicked(_ k: Int) -> [CatalogueItem] {
-        let order = items.indices.sorted { a, b in
-            clicks[a] != clicks[b] ? clicks[a] > clicks[b] : items[a].id < items[b].id
+    /// The ids of the `k` live items with the most clicks, ties to the older
+    /// (smaller) id: the generic "popular" list a business falls back on.
+    /// - Complexity: O(live · log live)
+    func mostClicked(_ k: Int) -> [Int32] {
+        let order = ids.indices.sorted { a, b in
+            clicks[a] != clicks[b] ? clicks[a] > clicks[b] : ids[a] < ids[b]
         }
-        return order.prefix(k).map { items[$0] }
+        return order.prefix(k).map { ids[$0] }
     }
+}
+
+/// Σ a·b over two topic vectors of the same length.
+@inline(__always) func dot(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>) -> Double {
+    var sum: Float = 0
+    for k in 0..<a.count { sum += a[k] * b[k] }
+    return Double(sum)
 }
