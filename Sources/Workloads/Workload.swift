@@ -51,6 +51,7 @@ public enum WorkloadFactory {
         case .fraud: workload = FraudWorkload(FraudParameters.read(&reader), scale: scenario.scale, seed: scenario.seed)
         case .churn: workload = ChurnWorkload(ChurnParameters.read(&reader), scale: scenario.scale, seed: scenario.seed)
         case .digest: workload = DigestWorkload(DigestParameters.read(&reader), scale: scenario.scale, seed: scenario.seed)
+        case .ui: workload = UIWorkload(UIParameters.read(&reader), scale: scenario.scale, seed: scenario.seed)
         default:
             diagnostics.error("the '\(scenario.workload.kind.rawValue)' workload is not implemented yet", at: scenario.workload.location)
             workload = nil

@@ -168,6 +168,3 @@ func churn(_ workload: String = "", scale: Double = 0.002, horizon: String = "21
         try expectDiagnostic(try scenario("churn", text, scale: 0.01, horizon: "1d"), line: line, message)
     }
 }
-
-import Foundation
-func Foundation_pow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }

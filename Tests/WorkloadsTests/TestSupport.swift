@@ -29,6 +29,10 @@ func expectDiagnostic(_ scenario: Scenario, line: Int, _ message: String) throws
 }
 
 import Testing
+import Foundation
+
+func Foundation_pow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
+func Foundation_log2(_ x: Double) -> Double { Foundation.log2(x) }
 
 extension SimTime {
     static func days(_ d: Double) -> SimTime { SimTime(seconds: d * 86_400) }
