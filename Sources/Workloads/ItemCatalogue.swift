@@ -127,6 +127,54 @@ struct ItemCatalogue: Sendable {
     }
 }
 
+/// A catalogue's publications in time order, one day's items at a time:
+/// O(items per day) memory.
+struct Publisher {
+    let catalogue: ItemCatalogue
+    let horizon: SimTime
+    private var day = -1
+    private var pending: [CatalogueItem] = []
+    private var index = 0
+
+    /// Starts at the horizon's beginning; items still live then go into `live`.
+    init(_ catalogue: ItemCatalogue, horizon: SimTime, live: inout LiveItems) {
+        self.catalogue = catalogue
+        self.horizon = horizon
+        for day in -catalogue.warmupDays..<0 {
+            for id in catalogue.ids(onDay: day) {
+                let item = catalogue.item(id, day: day)
+                if item.expires > .zero { live.insert(item) }
+            }
+        }
+        refill()
+    }
+
+    /// When the next item is published; `.never` when none is left before the horizon.
+    var nextTime: SimTime { index < pending.count ? pending[index].published : .never }
+
+    mutating func pop() -> CatalogueItem {
+        let item = pending[index]
+        index += 1
+        refill()
+        return item
+    }
+
+    private mutating func refill() {
+        while index == pending.count {
+            day += 1
+            guard day <= catalogue.lastDay, Day.start(day) < horizon else {
+                pending = []
+                index = 0
+                return
+            }
+            let today = day
+            pending = catalogue.ids(onDay: today).map { catalogue.item($0, day: today) }
+                .sorted { ($0.published, $0.id) < ($1.published, $1.id) }
+            index = 0
+        }
+    }
+}
+
 /// The items live now, for a generator to draw clicks from and to count
 /// them: inserted at publication, removed at expiry. O(live items) memory,
 /// kept as flat arrays so that drawing a click touches no reference counts.

@@ -1,5 +1,6 @@
 import RealModule
 import Randomness
+import ScenarioSpec
 import SimKernel
 
 /// Browsing sessions over a user population, the latent process the ui and
@@ -75,6 +76,11 @@ struct SessionProcess {
 
     func session(_ slot: Int32) -> Session { sessions[Int(slot)] }
 
+    /// When the next step happens (`.never` if none will).
+    var nextTime: SimTime {
+        min(nextStart.isFinite ? SimTime(seconds: nextStart) : .never, actions.min?.time ?? .never)
+    }
+
     mutating func next(before horizon: SimTime) -> Step? {
         let start = nextStart.isFinite ? SimTime(seconds: nextStart) : .never
         let action = actions.min?.time ?? .never
@@ -126,5 +132,40 @@ struct SessionProcess {
         } else {
             freeSlots.append(slot)
         }
+    }
+}
+
+/// The session keys ui and recsys share.
+protocol SessionParameters {
+    var users: Int { get set }
+    var sessions: Rate { get set }
+    var diurnal: DiurnalProfile { get set }
+    var sessionLength: SimDuration { get set }
+    var sessionLengthSigma: Double { get set }
+    var actionRate: Rate { get set }
+    var homepageShare: Double { get set }
+    var intentShiftRate: Rate { get set }
+    var slateSize: Int { get set }
+    var actionWindow: SimDuration { get set }
+}
+
+extension SessionParameters {
+    mutating func readSessions(_ r: inout MappingReader) {
+        users = r.optional("users", default: users, in: 1...50_000_000)
+        sessions = r.optional("sessions", default: sessions, .atMost(Rate(1000, per: .day)))
+        diurnal = DiurnalProfile.read(&r, key: "diurnal", default: diurnal)
+        sessionLength = r.optional("session_length", default: sessionLength, .within(.seconds(1)...SimDuration.days(1)))
+        sessionLengthSigma = r.optional("session_length_sigma", default: sessionLengthSigma, in: 0...3)
+        actionRate = r.optional("action_rate", default: actionRate, .within(Rate(1, per: .hour)...Rate(10, per: .second)))
+        homepageShare = r.share("homepage_share", default: homepageShare)
+        intentShiftRate = r.optional("intent_shift_rate", default: intentShiftRate, .atMost(Rate(10, per: .second)))
+        slateSize = r.optional("slate_size", default: slateSize, in: 1...1000)
+        actionWindow = r.optional("action_window", default: actionWindow, .positive)
+    }
+
+    func sessionProcess(users: Int, randomness: RandomSource) -> SessionProcess {
+        SessionProcess(users: users, sessionRate: Double(users) * sessions.perSecond, profile: diurnal,
+                       lengthMedian: sessionLength, lengthSigma: sessionLengthSigma, actionRate: actionRate.perSecond,
+                       homepageShare: homepageShare, shiftRate: intentShiftRate.perSecond, randomness: randomness)
     }
 }

@@ -29,10 +29,7 @@ struct DigestGenerator: WorkloadGenerator {
 
     var live: LiveItems
     var interests: InterestTable
-    /// The UTC day whose publications are pending, and them in time order.
-    var publishDay: Int
-    var pending: [CatalogueItem] = []
-    var pendingIndex = 0
+    var publisher: Publisher
     /// The next click candidate, drawn at the peak rate of its UTC day.
     var clickDay = 0
     var nextClick = SimTime.never
@@ -59,20 +56,12 @@ struct DigestGenerator: WorkloadGenerator {
         clickDraws = randomness.stream("click-draws")
         itemDraws = randomness.stream("click-items")
         delays = randomness.stream("arrival-delays")
-        // Items published before the start and still live are in the catalogue already.
-        for day in -catalogue.warmupDays..<0 {
-            for id in catalogue.ids(onDay: day) {
-                let item = catalogue.item(id, day: day)
-                if item.expires > .zero { live.insert(item) }
-            }
-        }
-        publishDay = -1
+        publisher = Publisher(catalogue, horizon: self.horizon, live: &live)
         zoneNextDay = workload.offsets.indices.map { zone in
             var day = -1
             while workload.sendTime(zone: zone, localDay: day) - p.actionWindow < .zero { day += 1 }
             return day
         }
-        refillPublications()
         drawClick(after: .zero)
         findNextEmails()
     }
@@ -85,21 +74,6 @@ struct DigestGenerator: WorkloadGenerator {
                 nextEmails = t
                 nextEmailZone = zone
             }
-        }
-    }
-
-    mutating func refillPublications() {
-        while pendingIndex == pending.count {
-            publishDay += 1
-            guard publishDay <= catalogue.lastDay, Day.start(publishDay) < horizon else {
-                pending = []
-                pendingIndex = 0
-                return
-            }
-            let day = publishDay
-            pending = catalogue.ids(onDay: day).map { catalogue.item($0, day: day) }
-                .sorted { ($0.published, $0.id) < ($1.published, $1.id) }
-            pendingIndex = 0
         }
     }
 
@@ -127,15 +101,13 @@ struct DigestGenerator: WorkloadGenerator {
     mutating func next() -> WorkloadItem? {
         while true {
             if let item = continueSweep() { return item }
-            let publication = pendingIndex < pending.count ? pending[pendingIndex].published : .never
+            let publication = publisher.nextTime
             let emails = nextEmails
             let now = min(publication, emails, nextClick)
             guard now < horizon else { return nil }
             live.expire(through: now)
             if now == publication {
-                let item = pending[pendingIndex]
-                pendingIndex += 1
-                refillPublications()
+                let item = publisher.pop()
                 live.insert(item)
                 let arrival = workload.parameters.publicationDelay.arrival(for: now, &delays)
                 return .event(DomainEvent(kind: .publication, eventTime: now, arrivalTime: arrival, entity: -1, item: item.id))
