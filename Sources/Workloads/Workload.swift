@@ -49,9 +49,10 @@ public enum WorkloadFactory {
         let workload: (any Workload)?
         switch scenario.workload.kind {
         case .fraud: workload = FraudWorkload(FraudParameters.read(&reader), scale: scenario.scale, seed: scenario.seed)
-        default:
-            diagnostics.error("the '\(scenario.workload.kind.rawValue)' workload is not implemented yet", at: scenario.workload.location)
-            workload = nil
+        case .churn: workload = ChurnWorkload(ChurnParameters.read(&reader), scale: scenario.scale, seed: scenario.seed)
+        case .digest: workload = DigestWorkload(DigestParameters.read(&reader), scale: scenario.scale, seed: scenario.seed)
+        case .ui: workload = UIWorkload(UIParameters.read(&reader), scale: scenario.scale, seed: scenario.seed)
+        case .recsys: workload = RecsysWorkload(RecsysParameters.read(&reader), scale: scenario.scale, seed: scenario.seed)
         }
         reader.finish()
         return workload

@@ -13,6 +13,8 @@ public struct WorkloadDescription: Sendable, Codable, Equatable {
     public var decisions: Int
     /// Share of decisions whose truth is positive (fraud: compromised).
     public var labelRate: Double
+    /// Mean of `truth.positives` over decisions (churn: customers at risk at a campaign).
+    public var positivesPerDecision: Double
     public var eventsPerDay: Double
     public var decisionsPerDay: Double
     public var meanArrivalDelaySeconds: Double
@@ -25,6 +27,7 @@ public struct WorkloadDescription: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case workload, entities, events, decisions, checksum
         case labelRate = "label_rate"
+        case positivesPerDecision = "positives_per_decision"
         case eventsPerDay = "events_per_day"
         case decisionsPerDay = "decisions_per_day"
         case meanArrivalDelaySeconds = "mean_arrival_delay_seconds"
@@ -36,7 +39,7 @@ public struct WorkloadDescription: Sendable, Codable, Equatable {
     public init(_ workload: any Workload, horizon: SimDuration) {
         var generator = workload.makeGenerator(horizon: horizon)
         var digest = StreamDigest()
-        var events = 0, decisions = 0, labels = 0, outOfOrder = 0
+        var events = 0, decisions = 0, labels = 0, outOfOrder = 0, positives = 0
         var delayTotal = 0.0
         var latestArrival = SimTime.zero
         var byKind = [Int](repeating: 0, count: EventKind.allCases.count)
@@ -51,6 +54,7 @@ public struct WorkloadDescription: Sendable, Codable, Equatable {
             case .decision(let d):
                 decisions += 1
                 if d.truth.label { labels += 1 }
+                positives += Int(d.truth.positives)
             }
         }
         let days = horizon.seconds / 86_400
@@ -59,6 +63,7 @@ public struct WorkloadDescription: Sendable, Codable, Equatable {
         self.events = events
         self.decisions = decisions
         labelRate = decisions > 0 ? Double(labels) / Double(decisions) : 0
+        positivesPerDecision = decisions > 0 ? Double(positives) / Double(decisions) : 0
         eventsPerDay = Double(events) / days
         decisionsPerDay = Double(decisions) / days
         meanArrivalDelaySeconds = events > 0 ? delayTotal / Double(events) : 0
@@ -105,6 +110,10 @@ public struct StreamDigest: Sendable {
             fold(r.amount.bitPattern)
             fold((d.truth.label ? 1 : 0) | UInt64(UInt32(bitPattern: d.truth.topic)) << 8)
             fold(UInt64(UInt32(bitPattern: d.truth.positives)))
+            // Fields at their defaults add nothing, so checksums of workloads
+            // that leave them unset did not change when they were added.
+            for x in d.truth.vector { fold(UInt64(x.bitPattern) | 3 << 32) }
+            if d.truth.defaultValue != 0 { fold(d.truth.defaultValue.bitPattern) }
         }
     }
 

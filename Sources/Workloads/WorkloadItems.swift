@@ -87,7 +87,8 @@ public enum DecisionKind: UInt8, CaseIterable, Sendable {
 /// scores against it.
 public struct Truth: Hashable, Sendable {
     /// Fraud: the authorization happened inside a compromise episode.
-    /// Churn: unused (the campaign's truth is the population's latent state).
+    /// UI and recsys: the session's intent has shifted since the session began.
+    /// Churn and digest: unused.
     public var label: Bool
     /// UI and recsys: the session's true intent at the decision; -1 otherwise.
     public var topic: Int32
@@ -96,9 +97,15 @@ public struct Truth: Hashable, Sendable {
     /// A small latent vector at the decision, where the value model needs one
     /// (the user's interests when a digest is sent); empty otherwise.
     public var vector: [Float]
+    /// What the business's default earns here (the generic list, the popular
+    /// slate), when it depends on state the value model cannot re-derive; the
+    /// value of a missing or late answer. 0 where the default earns nothing.
+    public var defaultValue: Double
 
-    public init(label: Bool = false, topic: Int32 = -1, positives: Int32 = 0, vector: [Float] = []) {
+    public init(label: Bool = false, topic: Int32 = -1, positives: Int32 = 0, vector: [Float] = [],
+                defaultValue: Double = 0) {
         self.label = label; self.topic = topic; self.positives = positives; self.vector = vector
+        self.defaultValue = defaultValue
     }
 }
 

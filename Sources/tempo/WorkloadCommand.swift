@@ -51,6 +51,9 @@ struct WorkloadCommand: ParsableCommand {
             }
             print(String(format: "  decision points     %12d  (%.0f/day)", d.decisions, d.decisionsPerDay))
             print(String(format: "  label rate          %12.5f", d.labelRate))
+            if d.positivesPerDecision > 0 {
+                print(String(format: "  positives/decision  %12.1f", d.positivesPerDecision))
+            }
             print(String(format: "  mean arrival delay  %12.3f s   (%d events out of order)", d.meanArrivalDelaySeconds, d.outOfOrderEvents))
             print("  checksum            \(d.checksum)")
         }

@@ -102,35 +102,7 @@ public struct FraudParameters: Hashable, Sendable {
         p.amountSigma = r.optional("amount_sigma", default: p.amountSigma, in: 0...3)
         p.actionWindow = r.optional("action_window", default: p.actionWindow, .positive)
         p.frictionCost = r.optional("friction_cost", default: p.frictionCost, .atLeast(Money(dollars: 0)))
-        if var sources = r.optionalMapping("sources") {
-            if var auth = sources.optionalMapping("authorizations") {
-                p.authorizationDelay = ArrivalDelay.read(&auth, default: p.authorizationDelay)
-                auth.finish()
-            }
-            sources.finish()
-        }
+        ArrivalDelay.readSources(&r, into: &p, [("authorizations", \.authorizationDelay)])
         return p
-    }
-}
-
-extension DiurnalProfile {
-    /// `flat`, `consumer`, or 24 hourly factors.
-    static func read(_ r: inout MappingReader, key: String, default fallback: DiurnalProfile) -> DiurnalProfile {
-        guard let node = r.take(key) else { return fallback }
-        if let name = node.text, !node.isNull, case .scalar = node.content {
-            switch name {
-            case "flat": return .flat
-            case "consumer": return .consumer
-            default:
-                r.diagnostics.error("expected 'flat', 'consumer' or a list of 24 hourly factors for '\(key)', found '\(name)'", at: node)
-                return fallback
-            }
-        }
-        guard let factors = [Double].read(node, r.diagnostics) else { return fallback }
-        guard factors.count == 24, factors.allSatisfy({ $0 >= 0 }), factors.contains(where: { $0 > 0 }) else {
-            r.diagnostics.error("'\(key)' needs 24 non-negative hourly factors, not all zero; found \(factors.count)", at: node)
-            return fallback
-        }
-        return DiurnalProfile(hourly: factors)
     }
 }
