@@ -97,6 +97,29 @@ public struct IncrementalFeatures {
         }
     }
 
+    /// Entity feature values over the union of this state's events and
+    /// `other`'s for the entity: how a lambda architecture's serving layer
+    /// merges its batch view with its speed view. Panes are mergeable
+    /// summaries, and sessions that touch across the two are joined.
+    public func values(for entity: Int32, asOf t: SimTime, mergedWith other: IncrementalFeatures) -> [Float] {
+        precondition(other.view == view, "only views of the same features merge")
+        let empty = EntityState()
+        let a = Int(entity) < entities.count ? entities[Int(entity)] : empty
+        let b = Int(entity) < other.entities.count ? other.entities[Int(entity)] : empty
+        var merged = a
+        merged.panes += b.panes
+        merged.items += b.items
+        for s in b.sessions {
+            guard case .sessions(let gap) = plan.slots[Int(s.slot)].kind else { continue }
+            merged.absorb(s, gap: gap)
+        }
+        var out: [Float] = []
+        out.reserveCapacity(view.entityFeatureCount)
+        merged.values(plan, asOf: t.microseconds, into: &out)
+        view.appendRatios(to: &out)
+        return out
+    }
+
     /// Entity feature values (aggregates then ratios) as of `t`, which must be
     /// at or after the event time of every event processed for the entity
     /// (reads happen "now"). - Complexity: O(features × panes in window)
@@ -277,6 +300,24 @@ extension IncrementalFeatures {
             sessions[target].last = max(sessions[target].last, time)
             sessions[target].accumulator.add(time: time, amount: amount)
             if keepItems && !sessions[target].items.contains(item) { sessions[target].items.append(item) }
+        }
+
+        /// Joins a whole session from elsewhere, merging every session within `gap` of it.
+        mutating func absorb(_ incoming: SessionRecord, gap: Int64) {
+            var joined = incoming
+            var kept: [SessionRecord] = []
+            for s in sessions {
+                if s.slot == joined.slot && s.start &- gap <= joined.last && joined.start <= s.last &+ gap {
+                    joined.start = min(joined.start, s.start)
+                    joined.last = max(joined.last, s.last)
+                    joined.accumulator.merge(s.accumulator)
+                    for x in s.items where !joined.items.contains(x) { joined.items.append(x) }
+                } else {
+                    kept.append(s)
+                }
+            }
+            kept.append(joined)
+            sessions = kept
         }
 
         /// Whether anything this entity holds might have expired at `watermark`.

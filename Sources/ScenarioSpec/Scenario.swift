@@ -15,6 +15,10 @@ public struct Scenario: Hashable, Sendable {
     /// Virtual time simulated before the horizon: models are fitted on it,
     /// streams and stores fill up, and nothing in it is measured.
     public var warmup: SimDuration
+    /// How often the models are refitted on the latest labelled decisions
+    /// after warm-up; nil fits once. A refit is a model change: a kappa engine
+    /// replays its log before serving it.
+    public var retrain: SimDuration?
     /// The fraction of the full-size population to simulate, for quick runs.
     public var scale: Double
     public var workload: WorkloadSpec
@@ -77,6 +81,7 @@ public struct Scenario: Hashable, Sendable {
         let seed = top.optional("seed", default: defaultSeed)
         let horizon = top.required("horizon", as: SimDuration.self, .positive)
         let warmup = top.optional("warmup", default: defaultWarmup, .positive)
+        let retrain = top.optional("retrain", as: SimDuration.self, .positive)
         let scale = top.optional("scale", default: defaultScale, in: 0.001...1)
         let workload = top.requiredMapping("workload").flatMap { WorkloadSpec.read($0) }
         let engines = top.requiredSequence("engines", nonEmpty: true).flatMap { EngineSpec.readAll($0, diagnostics) }
@@ -85,7 +90,7 @@ public struct Scenario: Hashable, Sendable {
         top.finish()
 
         guard let name, let horizon, let workload, let engines else { return nil }
-        return Scenario(name: name, description: description, seed: seed, horizon: horizon, warmup: warmup, scale: scale,
+        return Scenario(name: name, description: description, seed: seed, horizon: horizon, warmup: warmup, retrain: retrain, scale: scale,
                         workload: workload, engines: engines, prices: prices,
                         file: root.location.file, source: source)
     }

@@ -34,6 +34,9 @@ public final class ScenarioSimulation {
         case train
     }
 
+    /// The fits so far: the first at the end of warm-up, then one per `retrain`.
+    public private(set) var fits = 0
+
     public init(_ plan: SimulationPlan, directory: String) throws {
         self.plan = plan
         self.directory = directory
@@ -90,9 +93,8 @@ public final class ScenarioSimulation {
                     for engine in engines { engine.observe(e, context) }
                     sim.schedule(.arrival(e), at: e.arrivalTime)
                 case .decision(let d):
-                    if sim.now < context.measureFrom {
-                        training.offer(d)
-                    } else {
+                    if sim.now < context.measureFrom || plan.scenario.retrain != nil { training.offer(d) }
+                    if sim.now >= context.measureFrom {
                         answers.removeAll(keepingCapacity: true)
                         for engine in engines { answers.append(engine.decide(d.request, context)) }
                         try record(d, answers)
@@ -106,6 +108,7 @@ public final class ScenarioSimulation {
                 engines[Int(t.engine)].fire(t, context)
             case .train:
                 try train()
+                if let cadence = plan.scenario.retrain, sim.now + cadence <= end { sim.schedule(.train, at: sim.now + cadence) }
             }
             moveTimers(into: &sim)
             if sim.now - lastProgress >= progressStep {
@@ -132,6 +135,9 @@ public final class ScenarioSimulation {
         let set = try context.offlineStore.trainingSet(plan.view, labels: rows.map { ($0.request.entity, $0.request.time, $0.truth.label) })
         models = try TrainedModels.fit(plan.view, entityFeatures: set.features, requests: rows.map(\.request),
                                        labels: set.labels, negativeRate: training.negativeRate)
+        fits += 1
+        // The next fit learns from what is labelled from now on.
+        training = TrainingSample(randomness: RandomSource(seed: plan.scenario.seed).source("training").stream("sample-\(fits)"))
         for engine in engines { engine.modelsReady(models!, context) }
     }
 }

@@ -89,6 +89,24 @@ public struct BatchConfiguration: Hashable, Sendable {
     }
 }
 
+extension BatchConfiguration.Trigger {
+    /// The first scheduled run strictly after `time` and within the horizon;
+    /// nil for a data threshold (it fires on arrivals) or when none is left.
+    public func nextRun(after time: SimTime, horizon: SimTime) -> SimTime? {
+        let next: SimTime?
+        switch self {
+        case .cron(let cron): next = cron.next(after: time, limit: horizon)
+        case .cadence(let every, let offset):
+            let base = offset.microseconds, period = every.microseconds
+            let k = time.microseconds < base ? 0 : (time.microseconds - base) / period + 1
+            next = SimTime(microseconds: base + k * period)
+        case .manual(let times): next = times.map { SimTime.zero + $0 }.filter { $0 > time }.min()
+        case .threshold: next = nil
+        }
+        return next.flatMap { $0 <= horizon ? $0 : nil }
+    }
+}
+
 /// How a batch job splits its records into partitions, each checkpointed.
 public enum Partitioning: Hashable, Sendable {
     /// `count` contiguous entity-id ranges of equal width.

@@ -88,17 +88,7 @@ public final class BatchEngine: Engine {
     }
 
     func scheduleNextRun(after time: SimTime, _ context: EngineContext) {
-        let next: SimTime?
-        switch configuration.trigger {
-        case .cron(let cron): next = cron.next(after: time, limit: context.horizon)
-        case .cadence(let every, let offset):
-            let base = offset.microseconds, period = every.microseconds
-            let k = time.microseconds < base ? 0 : (time.microseconds - base) / period + 1
-            next = SimTime(microseconds: base + k * period)
-        case .manual(let times): next = times.map { SimTime.zero + $0 }.filter { $0 > time }.min()
-        case .threshold: next = nil
-        }
-        if let next, next <= context.horizon {
+        if let next = configuration.trigger.nextRun(after: time, horizon: context.horizon) {
             context.schedule(EngineTimer(engine: index, code: Timer.run.rawValue), at: next)
         }
     }

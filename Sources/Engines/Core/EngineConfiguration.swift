@@ -6,6 +6,9 @@ import SimKernel
 public enum EngineConfiguration: Hashable, Sendable {
     case batch(BatchConfiguration)
     case realtime(RealTimeConfiguration)
+    case streaming(StreamingConfiguration)
+    case kappa(StreamingConfiguration)
+    case lambda(LambdaConfiguration)
     case oracle
     case baseline
 
@@ -18,6 +21,9 @@ public enum EngineConfiguration: Hashable, Sendable {
             switch spec.kind {
             case .batch: configurations.append(.batch(BatchConfiguration.read(&reader)))
             case .realtime: configurations.append(.realtime(RealTimeConfiguration.read(&reader, batchEngines: batchNames)))
+            case .streaming: configurations.append(.streaming(StreamingConfiguration.read(&reader)))
+            case .kappa: configurations.append(.kappa(StreamingConfiguration.read(&reader, kappa: true)))
+            case .lambda: configurations.append(.lambda(LambdaConfiguration.read(&reader)))
             case .oracle: configurations.append(.oracle)
             case .baseline: configurations.append(.baseline)
             default:
@@ -32,6 +38,9 @@ public enum EngineConfiguration: Hashable, Sendable {
         switch self {
         case .batch(let c): BatchEngine(name: name, index: index, configuration: c, randomness: randomness)
         case .realtime(let c): RealTimeEngine(name: name, index: index, configuration: c, randomness: randomness)
+        case .streaming(let c): StreamingEngine(name: name, index: index, configuration: c, randomness: randomness)
+        case .kappa(let c): StreamingEngine(name: name, kind: .kappa, index: index, configuration: c, randomness: randomness)
+        case .lambda(let c): LambdaEngine(name: name, index: index, configuration: c)
         case .oracle: OracleEngine(name: name)
         case .baseline: BaselineEngine(name: name)
         }

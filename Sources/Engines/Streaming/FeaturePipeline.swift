@@ -47,13 +47,27 @@ struct FeaturePipeline {
         pending.append((consumerFreeAt, event))
     }
 
-    /// Applies every queued event whose processing has finished by `now`, calling `applied` for each.
-    mutating func advance(to now: SimTime, _ applied: (DomainEvent, SimTime) -> Void = { _, _ in }) {
+    /// The consumer does nothing until `time` (a stall or a restart); queued work waits.
+    mutating func stall(until time: SimTime) {
+        var shift = SimDuration.zero
+        if let head = pending.first, head.done < time { shift = time - head.done }
+        consumerFreeAt = max(consumerFreeAt, time)
+        guard shift > .zero else { return }
+        for i in pending.indices { pending[i].done += shift }
+        consumerFreeAt = max(consumerFreeAt, pending.last.map(\.done) ?? time)
+    }
+
+    /// Applies every queued event whose processing has finished by `now`,
+    /// handing each to `applied` with the state right after it and the as-of
+    /// time then (the closure gets the state as an argument so it never
+    /// reaches back into the pipeline while it is being advanced).
+    mutating func advance(to now: SimTime,
+                          _ applied: (DomainEvent, SimTime, borrowing IncrementalFeatures, SimTime) -> Void = { _, _, _, _ in }) {
         while let head = pending.first, head.done <= now {
             pending.removeFirst()
             features.process(head.event)
             maxLag = max(maxLag, head.done - head.event.arrivalTime)
-            applied(head.event, head.done)
+            applied(head.event, head.done, features, asOf(head.done))
         }
     }
 

@@ -69,10 +69,10 @@ public struct FraudParameters: Hashable, Sendable {
     public var compromiseDurationSigma = 1.0
     /// Fraudulent authorizations per second during an episode.
     public var burstRate = Rate(2, per: .minute)
-    public var burstAmountFactor = 3.0
+    public var burstAmountFactor = 1.5
     public var riskyMerchantShare = 0.02
     /// Share of fraudulent authorizations at risky merchants.
-    public var fraudAtRiskyMerchants = 0.8
+    public var fraudAtRiskyMerchants = 0.3
     public var amountMedian = Money(dollars: 40)
     public var amountSigma = 1.0
     public var actionWindow = SimDuration.milliseconds(200)

@@ -1,0 +1,152 @@
+import Features
+import Randomness
+import ScenarioSpec
+import SimKernel
+import Workloads
+
+/// The lambda architecture: a batch layer periodically recomputes a view of
+/// every entity's features from what had arrived by its snapshot; a speed
+/// layer streams the events that arrived since; the serving layer merges the
+/// two at request time (pane summaries merge exactly) and scores the full
+/// model. With a zero-delay speed layer it sees exactly what an oracle sees
+/// of the arrived events.
+public final class LambdaEngine: Engine {
+    public let name: String
+    public let kind: EngineKind = .lambda
+    public let configuration: LambdaConfiguration
+    public private(set) var counters = EngineCounters()
+    let index: Int32
+
+    var model: ScoringModel?
+    var batchView: IncrementalFeatures?
+    /// Speed layers by the snapshot they start after; the oldest serves until
+    /// the view for the next snapshot is published.
+    var speed: [(since: SimTime, pipeline: FeaturePipeline)] = []
+    var building: (snapshot: SimTime, view: IncrementalFeatures)?
+
+    enum Timer: Int32 { case run = 1, publish = 2 }
+
+    public init(name: String, index: Int32, configuration: LambdaConfiguration) {
+        self.name = name
+        self.index = index
+        self.configuration = configuration
+    }
+
+    public func start(_ context: EngineContext) {
+        speed = [(SimTime(microseconds: -1), makeSpeedLayer(context))]
+        if let next = configuration.batch.trigger.nextRun(after: SimTime(microseconds: -1), horizon: context.horizon) {
+            context.schedule(EngineTimer(engine: index, code: Timer.run.rawValue), at: next)
+        }
+    }
+
+    func makeSpeedLayer(_ context: EngineContext) -> FeaturePipeline {
+        FeaturePipeline(context.view, throughput: configuration.speed, outOfOrderness: .zero, allowedLateness: nil)
+    }
+
+    public func modelsReady(_ models: TrainedModels, _ context: EngineContext) { model = models.full }
+
+    public func arrive(_ event: DomainEvent, _ context: EngineContext) {
+        for i in speed.indices where event.arrivalTime > speed[i].since {
+            speed[i].pipeline.enqueue(event, at: context.now)
+            speed[i].pipeline.advance(to: context.now)
+        }
+        counters.eventsProcessed += 1
+    }
+
+    public func fire(_ timer: EngineTimer, _ context: EngineContext) {
+        switch Timer(rawValue: timer.code) {
+        case .run:
+            if let next = configuration.batch.trigger.nextRun(after: context.now, horizon: context.horizon) {
+                context.schedule(EngineTimer(engine: index, code: Timer.run.rawValue), at: next)
+            }
+            guard building == nil else { counters.slaMisses += 1; return }
+            runBatchLayer(context)
+        case .publish:
+            guard let built = building else { return }
+            batchView = built.view
+            building = nil
+            speed.removeAll { $0.since < built.snapshot }
+        case nil:
+            preconditionFailure("unknown lambda timer \(timer.code)")
+        }
+    }
+
+    /// Recomputes the batch view from the offline store as of now; it is
+    /// published after the job's duration, and a new speed layer starts now.
+    func runBatchLayer(_ context: EngineContext) {
+        let snapshot = context.now
+        var view = IncrementalFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
+        var records = 0
+        do {
+            try context.syncOfflineStore()
+            try context.offlineStore.forEachEntity(arrivedBy: snapshot, eventTimeAfter: snapshot - context.view.reach) { _, events in
+                for e in events { view.process(e) }
+                records += 1
+            }
+        } catch {
+            fatalError("lambda engine \(name): the offline store failed: \(error)")
+        }
+        counters.batchRuns += 1
+        let c = configuration.batch
+        let duration = c.startup + SimDuration(microseconds: c.perRecord.microseconds * Int64(records) / Int64(c.workers))
+        counters.busySeconds += duration.seconds * Double(c.workers)
+        building = (snapshot, view)
+        speed.append((snapshot, makeSpeedLayer(context)))
+        context.schedule(EngineTimer(engine: index, code: Timer.publish.rawValue), at: snapshot + duration)
+    }
+
+    public func decide(_ request: DecisionRequest, _ context: EngineContext) -> Answer {
+        let now = context.now
+        let answeredAt = now + configuration.serving.lookupLatency
+        guard let model else { return Answer(action: nil, answeredAt: answeredAt, fallback: true) }
+        speed[0].pipeline.advance(to: now)
+        let layer = speed[0].pipeline
+        let values = batchView.map { $0.values(for: request.entity, asOf: now, mergedWith: layer.features) }
+            ?? layer.values(for: request.entity, at: now)
+        let score = model.score(context.view, entity: values, request: request)
+        return Answer(action: DecisionPolicy.action(for: request, score: score, workload: context.workload),
+                      answeredAt: answeredAt, score: score, computedAt: now, featuresAsOf: layer.asOf(now),
+                      modelVersion: model.version)
+    }
+
+    public func finish(_ context: EngineContext) {
+        counters.capacitySeconds = Double(configuration.batch.workers + configuration.speed.workers) * (context.now - SimTime.zero).seconds
+        for layer in speed {
+            counters.busySeconds += layer.pipeline.busy.seconds
+            counters.maxLagSeconds = max(counters.maxLagSeconds, layer.pipeline.maxLag.seconds)
+        }
+    }
+
+    /// The merged feature vector the serving layer would score now (for tests).
+    public func features(for entity: Int32, _ context: EngineContext) -> [Float] {
+        speed[0].pipeline.advance(to: context.now)
+        let layer = speed[0].pipeline
+        return batchView.map { $0.values(for: entity, asOf: context.now, mergedWith: layer.features) }
+            ?? layer.values(for: entity, at: context.now)
+    }
+}
+
+/// Everything a scenario may set for a `kind: lambda` engine: the batch
+/// layer's schedule and costs (as for `batch`), and the speed layer's.
+///
+///     - name: lambda
+///       kind: lambda
+///       schedule: "0 2 * * *"
+///       per_record: 200us
+///       workers: 4
+///       speed_per_event: 20us
+///       speed_workers: 1
+public struct LambdaConfiguration: Hashable, Sendable {
+    public var batch = BatchConfiguration()
+    var speed = FeaturePipeline.Throughput()
+    public var serving = ServingParameters()
+
+    public static func read(_ r: inout MappingReader) -> LambdaConfiguration {
+        var c = LambdaConfiguration()
+        c.batch = BatchConfiguration.read(&r)
+        c.serving = c.batch.serving
+        c.speed.perEvent = r.optional("speed_per_event", default: c.speed.perEvent, .positive)
+        c.speed.workers = r.optional("speed_workers", default: c.speed.workers, in: 1...10_000)
+        return c
+    }
+}
