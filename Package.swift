@@ -91,6 +91,9 @@ let package = Package(
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Statistics"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Workloads", "Randomness"]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "Features", "Workloads", "Randomness"]),
+        .testTarget(name: "SimulationTests", dependencies: [
+            "Simulation", "Engines", "Measures", "Queueing", "Statistics", "ScenarioSpec", "Workloads", "SimKernel",
+        ]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Randomness", "Bench"]),
     ]
 )

@@ -23,7 +23,7 @@ public final class ScenarioSimulation {
     public let directory: String
     public private(set) var engines: [any Engine] = []
     public private(set) var models: TrainedModels?
-    let context: EngineContext
+    public let context: EngineContext
     var offlineBuffer: [DomainEvent] = []
     var training = TrainingSample()
 

@@ -144,8 +144,11 @@ public final class BatchEngine: Engine {
     /// one store: 11 bits of engine, 20 of run (the store keys rows by run × 2³²).
     func runKey(_ run: Int64) -> Int64 { Int64(index) << 20 | run }
 
-    /// Real work at the snapshot: features of every (or every changed) entity
-    /// from the offline store, scored by the model.
+    /// Real work at the snapshot: features of every entity of the population
+    /// (full) or of every entity with new arrivals (incremental), from the
+    /// offline store, scored by the model. An entity with no events in the
+    /// feature window still gets a prediction — from empty windows — as a
+    /// full job that scores the whole population does.
     func computePredictions(_ model: ScoringModel, snapshot: SimTime, _ context: EngineContext) throws
         -> (rows: [PredictionRow], recency: [Double])
     {
@@ -154,7 +157,7 @@ public final class BatchEngine: Engine {
             ? try context.offlineStore.entitiesWithArrivals(after: lastSnapshot, upTo: snapshot) : nil
         var rows: [PredictionRow] = []
         var recency: [Double] = []
-        try context.offlineStore.forEachEntity(arrivedBy: snapshot, eventTimeAfter: snapshot - view.reach, only: only) { entity, events in
+        func emit(_ entity: Int32, _ events: [DomainEvent]) {
             if faults.nextUniform() < configuration.badRecordProbability {
                 counters.skippedRecords += 1
                 return
@@ -162,8 +165,15 @@ public final class BatchEngine: Engine {
             let features = FullRecompute.values(view, events: events, asOf: snapshot)
             let score = model.score(view, entity: features, request: nil)
             rows.append(PredictionRow(entity: entity, score: score, computedAt: snapshot, featuresAsOf: snapshot))
-            recency.append((snapshot - events.last!.eventTime).seconds / view.reach.seconds)
+            recency.append(events.last.map { (snapshot - $0.eventTime).seconds / view.reach.seconds } ?? 1)
         }
+        var next: Int32 = 0  // the next entity id not yet emitted, for the full population
+        try context.offlineStore.forEachEntity(arrivedBy: snapshot, eventTimeAfter: snapshot - view.reach, only: only) { entity, events in
+            if only == nil { while next < entity { emit(next, []); next += 1 } }
+            emit(entity, events)
+            next = entity + 1
+        }
+        if only == nil { while Int(next) < context.workload.entityCount { emit(next, []); next += 1 } }
         return (rows, recency)
     }
 

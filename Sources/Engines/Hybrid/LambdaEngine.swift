@@ -145,7 +145,7 @@ public struct LambdaConfiguration: Hashable, Sendable {
         var c = LambdaConfiguration()
         c.batch = BatchConfiguration.read(&r)
         c.serving = c.batch.serving
-        c.speed.perEvent = r.optional("speed_per_event", default: c.speed.perEvent, .positive)
+        c.speed.perEvent = r.optional("speed_per_event", default: c.speed.perEvent, .atLeast(.zero))
         c.speed.workers = r.optional("speed_workers", default: c.speed.workers, in: 1...10_000)
         return c
     }

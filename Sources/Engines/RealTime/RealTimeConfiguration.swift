@@ -71,7 +71,7 @@ public struct RealTimeConfiguration: Hashable, Sendable {
         }
         c.crashRate = r.optional("crash_rate", default: c.crashRate)
         c.restartTime = r.optional("restart_time", default: c.restartTime)
-        c.featureThroughput.perEvent = r.optional("feature_per_event", default: c.featureThroughput.perEvent, .positive)
+        c.featureThroughput.perEvent = r.optional("feature_per_event", default: c.featureThroughput.perEvent, .atLeast(.zero))
         return c
     }
 

@@ -41,7 +41,7 @@ struct FeaturePipeline {
             let b = batch.microseconds
             start = max(start, SimTime(microseconds: (now.microseconds + b - 1) / b * b))
         }
-        let cost = SimDuration(microseconds: max(1, throughput.perEvent.microseconds / Int64(throughput.workers)))
+        let cost = SimDuration(microseconds: throughput.perEvent.microseconds / Int64(throughput.workers))
         consumerFreeAt = start + cost
         busy += throughput.perEvent
         pending.append((consumerFreeAt, event))

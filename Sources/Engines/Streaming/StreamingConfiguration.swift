@@ -35,7 +35,7 @@ public struct StreamingConfiguration: Hashable, Sendable {
 
     public static func read(_ r: inout MappingReader, kappa: Bool = false) -> StreamingConfiguration {
         var c = StreamingConfiguration()
-        c.throughput.perEvent = r.optional("per_event", default: c.throughput.perEvent, .positive)
+        c.throughput.perEvent = r.optional("per_event", default: c.throughput.perEvent, .atLeast(.zero))
         c.throughput.workers = r.optional("workers", default: c.throughput.workers, in: 1...10_000)
         c.throughput.microBatch = r.optional("micro_batch", as: SimDuration.self, .positive)
         c.outOfOrderness = r.optional("out_of_orderness", default: c.outOfOrderness)
