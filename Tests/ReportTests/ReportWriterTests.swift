@@ -103,6 +103,18 @@ struct ReportWriterTests {
         #expect(markdown.contains("Left out (no data): baseline."))
     }
 
+    @Test func aRunWithoutEnginesStillReports() throws {
+        let directory = try SampleResults.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var empty = SampleResults.run
+        empty.engines = []
+        #expect(try ReportWriter(gnuplot: Self.gnuplot).write(empty, to: directory) == [])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(directory)/charts") == [])
+        let page = try ParsedPage(path: "\(directory)/index.html")
+        #expect(page.error == nil)
+        #expect(page.text.components(separatedBy: "No engine has data for this chart.").count == Self.charts.count + 1)
+    }
+
     @Test func indexLinksEachReport() throws {
         let directory = try SampleResults.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

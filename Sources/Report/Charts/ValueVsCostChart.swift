@@ -39,9 +39,21 @@ enum ValueVsCostChart {
             "set key bottom right",
         ]
         if logCost { plot.settings.append("set logscale x") }
-        for (label, engine) in drawn.enumerated() {
-            plot.settings.append("set label \(label + 1) \(Gnuplot.quoted(engine.element.name)) at \(x.scaled(engine.element.costPerDay)),"
-                                 + "\(y.scaled(engine.element.value)) offset char 1,0.8 tc lt \(Gnuplot.lineType(engineAt: engine.offset))")
+        // One cost or one value for all: gnuplot would pad an empty range to either side of zero, into "$-1".
+        if let range = rangeAround(costs) { plot.settings.append("set xrange [\(x.scaled(range.lowerBound)):\(x.scaled(range.upperBound))]") }
+        if let range = rangeAround(values) { plot.settings.append("set yrange [\(y.scaled(range.lowerBound)):\(y.scaled(range.upperBound))]") }
+        // Engines at the same point share one label rather than print over each other.
+        var labelled: [(cost: Double, value: Double, names: [String], lineType: Int)] = []
+        for (index, engine) in drawn {
+            if let same = labelled.firstIndex(where: { $0.cost == engine.costPerDay && $0.value == engine.value }) {
+                labelled[same].names.append(engine.name)
+            } else {
+                labelled.append((engine.costPerDay, engine.value, [engine.name], Gnuplot.lineType(engineAt: index)))
+            }
+        }
+        for (number, label) in labelled.enumerated() {
+            plot.settings.append("set label \(number + 1) \(Gnuplot.quoted(label.names.joined(separator: ", "))) at \(x.scaled(label.cost)),"
+                                 + "\(y.scaled(label.value)) offset char 1,0.8 tc lt \(label.names.count == 1 ? label.lineType : -1)")
         }
         let using = "using \(x.column(1)):\(y.column(2))"
         plot.elements = drawn.enumerated().map { block, engine in
@@ -57,5 +69,14 @@ enum ValueVsCostChart {
                      caption: "Pareto frontier: \(frontier.map(\.name).joined(separator: ", ")) (no other engine earns as much for as little)."
                          + Chart.leftOut(omitted, because: "no decisions"),
                      data: data, plot: plot)
+    }
+
+    /// A range that shows `values` when they are all equal, not below zero if
+    /// they are not; nil when they differ and autoscaling does better.
+    static func rangeAround(_ values: [Double]) -> ClosedRange<Double>? {
+        guard let first = values.first, values.allSatisfy({ $0 == first }) else { return nil }
+        if first == 0 { return 0...1 }
+        let half = abs(first) / 2
+        return first > 0 ? 0...(first + half) : (first - half)...0
     }
 }
