@@ -73,6 +73,8 @@ let package = Package(
             "SimKernel", "Statistics", "Workloads", "Engines",
             .product(name: "Numerics", package: "swift-numerics"),
         ]),
+        // Reports from results only: report.md, index.html, results.json and gnuplot charts.
+        .target(name: "Report", dependencies: ["Measures"]),
         // `tempo bench` suites: throughput measured against reference loops in the same run.
         .target(name: "Bench", dependencies: [
             "SimKernel", "Randomness", "Statistics", "Queueing", "Workloads", "Models", "Stores",
@@ -95,5 +97,6 @@ let package = Package(
             "Simulation", "Engines", "Measures", "Queueing", "Statistics", "ScenarioSpec", "Workloads", "SimKernel",
         ]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Randomness", "Bench"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Measures"]),
     ]
 )
