@@ -13,9 +13,10 @@ import Randomness
 ///
 /// The numpy figure times only the expression (the matrix is built before
 /// the clock starts), median of `repetitions` runs after a warm-up, the same
-/// discipline as `Throughput.measure`. numpy runs with its default threading
-/// (its BLAS may use every core for `X@w`); the headline
-/// `vectorized_rows_per_second` is ours on one thread.
+/// discipline as `Throughput.measure`. numpy runs twice: with its default
+/// threading (its BLAS may use every core for `X@w`), and with the BLAS held
+/// to one thread, the like-for-like match for `vectorized_rows_per_second`,
+/// which is ours on one thread.
 public struct ModelsBenchmark: Sendable {
     public var rows: Int
     public var columns: Int
@@ -50,12 +51,19 @@ public struct ModelsBenchmark: Sendable {
         public let parallelRowsPerSecond: Double
         /// Median rows per second scoring one row per call.
         public let perRecordRowsPerSecond: Double
-        /// Median rows per second of numpy on the same shape, or nil (see `numpyNote`).
+        /// Median rows per second of numpy with its default threading, or nil (see `numpyNote`).
         public let numpyRowsPerSecond: Double?
+        /// The same with numpy's BLAS held to one thread: the like-for-like
+        /// comparison for `vectorizedRowsPerSecond`.
+        public let numpySingleThreadRowsPerSecond: Double?
         /// Why numpy has no figure, or how it ran.
         public let numpyNote: String?
-        /// Batch over numpy (medians): ≥ 1 means we match or beat numpy.
-        public var vectorizedOverNumpy: Double? { numpyRowsPerSecond.map { vectorizedRowsPerSecond / $0 } }
+        /// Our one-thread batch rate over numpy's default rate (medians): ≥ 1 means we match or beat it.
+        public let vectorizedOverNumpy: Double?
+        /// Our one-thread batch rate over numpy held to one thread.
+        public let vectorizedOverNumpySingleThread: Double?
+        /// Our `threads`-thread batch rate over numpy's default rate.
+        public let parallelOverNumpy: Double?
 
         enum CodingKeys: String, CodingKey {
             case rows, columns, repetitions, threads
@@ -63,34 +71,31 @@ public struct ModelsBenchmark: Sendable {
             case parallelRowsPerSecond = "parallel_rows_per_second"
             case perRecordRowsPerSecond = "per_record_rows_per_second"
             case numpyRowsPerSecond = "numpy_rows_per_second"
+            case numpySingleThreadRowsPerSecond = "numpy_single_thread_rows_per_second"
             case numpyNote = "numpy_note"
             case vectorizedOverNumpy = "vectorized_over_numpy"
+            case vectorizedOverNumpySingleThread = "vectorized_over_numpy_single_thread"
+            case parallelOverNumpy = "parallel_over_numpy"
         }
 
-        public init(rows: Int, columns: Int, repetitions: Int, threads: Int, vectorizedRowsPerSecond: Double,
-                    parallelRowsPerSecond: Double, perRecordRowsPerSecond: Double, numpyRowsPerSecond: Double?, numpyNote: String?) {
+        public init(rows: Int, columns: Int, repetitions: Int, threads: Int,
+                    vectorizedRowsPerSecond: Double, parallelRowsPerSecond: Double, perRecordRowsPerSecond: Double,
+                    numpyRowsPerSecond: Double?, numpySingleThreadRowsPerSecond: Double?, numpyNote: String?) {
             self.rows = rows; self.columns = columns; self.repetitions = repetitions; self.threads = threads
             self.vectorizedRowsPerSecond = vectorizedRowsPerSecond
             self.parallelRowsPerSecond = parallelRowsPerSecond
             self.perRecordRowsPerSecond = perRecordRowsPerSecond
             self.numpyRowsPerSecond = numpyRowsPerSecond
+            self.numpySingleThreadRowsPerSecond = numpySingleThreadRowsPerSecond
             self.numpyNote = numpyNote
+            // Stored, not computed, so the JSON carries them for readers that do not recompute.
+            vectorizedOverNumpy = numpyRowsPerSecond.map { vectorizedRowsPerSecond / $0 }
+            vectorizedOverNumpySingleThread = numpySingleThreadRowsPerSecond.map { vectorizedRowsPerSecond / $0 }
+            parallelOverNumpy = numpyRowsPerSecond.map { parallelRowsPerSecond / $0 }
         }
 
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(rows: try c.decode(Int.self, forKey: .rows),
-                      columns: try c.decode(Int.self, forKey: .columns),
-                      repetitions: try c.decode(Int.self, forKey: .repetitions),
-                      threads: try c.decode(Int.self, forKey: .threads),
-                      vectorizedRowsPerSecond: try c.decode(Double.self, forKey: .vectorizedRowsPerSecond),
-                      parallelRowsPerSecond: try c.decode(Double.self, forKey: .parallelRowsPerSecond),
-                      perRecordRowsPerSecond: try c.decode(Double.self, forKey: .perRecordRowsPerSecond),
-                      numpyRowsPerSecond: try c.decodeIfPresent(Double.self, forKey: .numpyRowsPerSecond),
-                      numpyNote: try c.decodeIfPresent(String.self, forKey: .numpyNote))
-        }
-
-        // The ratio is derived, but written out so a JSON reader need not recompute it.
+        // Written by hand only so that missing numpy figures appear as null
+        // (the synthesised encoder would drop the keys).
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(rows, forKey: .rows)
@@ -101,15 +106,18 @@ public struct ModelsBenchmark: Sendable {
             try c.encode(parallelRowsPerSecond, forKey: .parallelRowsPerSecond)
             try c.encode(perRecordRowsPerSecond, forKey: .perRecordRowsPerSecond)
             try c.encode(numpyRowsPerSecond, forKey: .numpyRowsPerSecond)
-            try c.encodeIfPresent(numpyNote, forKey: .numpyNote)
+            try c.encode(numpySingleThreadRowsPerSecond, forKey: .numpySingleThreadRowsPerSecond)
+            try c.encode(numpyNote, forKey: .numpyNote)
             try c.encode(vectorizedOverNumpy, forKey: .vectorizedOverNumpy)
+            try c.encode(vectorizedOverNumpySingleThread, forKey: .vectorizedOverNumpySingleThread)
+            try c.encode(parallelOverNumpy, forKey: .parallelOverNumpy)
         }
     }
 
     /// Builds the matrix (seeded), then times the batch kernel on one and on
     /// `threads` threads, the per-record path, and numpy if asked.
     ///
-    /// - Complexity: O(repetitions × rows × columns), plus numpy's run.
+    /// - Complexity: O(repetitions × rows × columns), plus numpy's runs.
     public func run() -> Result {
         let (x, model) = workload()
         var output = [Float](repeating: 0, count: rows)
@@ -130,11 +138,18 @@ public struct ModelsBenchmark: Sendable {
             }
             return checksum == -1 ? rows + 1 : rows  // keeps the loop from being optimised away
         }
-        let numpy: (rate: Double?, note: String?) = includeNumpy ? measureNumpy() : (nil, "numpy not requested")
+        var numpy: (rate: Double?, note: String?) = (nil, "numpy not requested")
+        var numpySingle: (rate: Double?, note: String?) = (nil, nil)
+        if includeNumpy {
+            numpy = measureNumpy(singleThread: false)
+            if numpy.rate != nil { numpySingle = measureNumpy(singleThread: true) }
+        }
+        let note = [numpy.note, numpySingle.note].compactMap { $0 }.joined(separator: "; ")
         return Result(rows: rows, columns: columns, repetitions: repetitions, threads: threads,
                       vectorizedRowsPerSecond: vectorized.median, parallelRowsPerSecond: parallel.median,
                       perRecordRowsPerSecond: perRecord.median,
-                      numpyRowsPerSecond: numpy.rate, numpyNote: numpy.note)
+                      numpyRowsPerSecond: numpy.rate, numpySingleThreadRowsPerSecond: numpySingle.rate,
+                      numpyNote: note.isEmpty ? nil : note)
     }
 
     /// Features uniform on [−2, 2) and weights N(0, 1/columns), so logits
@@ -152,7 +167,7 @@ public struct ModelsBenchmark: Sendable {
 
     /// Runs the same computation in numpy in a child `python3`; returns the
     /// median rows per second, or nil and the reason.
-    func measureNumpy() -> (rate: Double?, note: String?) {
+    func measureNumpy(singleThread: Bool) -> (rate: Double?, note: String?) {
         let script = """
         import sys, time
         import numpy as np
@@ -174,6 +189,12 @@ public struct ModelsBenchmark: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, String(rows), String(columns), String(repetitions)]
+        if singleThread {
+            // Read by OpenBLAS, MKL and OpenMP when numpy loads its BLAS.
+            var environment = ProcessInfo.processInfo.environment
+            for name in ["OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"] { environment[name] = "1" }
+            process.environment = environment
+        }
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
@@ -190,6 +211,7 @@ public struct ModelsBenchmark: Sendable {
         guard fields.count == 2, let rate = Double(fields[0]) else {
             return (nil, "unexpected output from python3: \(String(decoding: out, as: UTF8.self))")
         }
-        return (rate, "numpy \(fields[1]), default threading, median of \(repetitions) after a warm-up")
+        let threading = singleThread ? "BLAS on one thread" : "default threading"
+        return (rate, "numpy \(fields[1]), \(threading), median of \(repetitions) after a warm-up")
     }
 }
