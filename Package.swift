@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", exact: "1.1.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // Virtual time and the event queue; knows nothing about any domain.
@@ -70,11 +71,21 @@ let package = Package(
         ]),
         // What each engine earned and cost: the ledger summarised, value decay, staleness, latency, quality.
         .target(name: "Measures", dependencies: [
-            "SimKernel", "Statistics", "Workloads", "Engines",
+            "SimKernel", "Statistics", "ScenarioSpec", "Workloads", "Engines",
             .product(name: "Numerics", package: "swift-numerics"),
         ]),
         // Reports from results only: report.md, index.html, results.json and gnuplot charts.
         .target(name: "Report", dependencies: ["Measures"]),
+        // Results on disk: the run database and the decision ledger.
+        .target(name: "Results", dependencies: [
+            "SimKernel", "Workloads", "Engines", "Measures",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // One scenario end to end: simulate, measure, cost, record, render.
+        .target(name: "Lab", dependencies: [
+            "SimKernel", "ScenarioSpec", "Workloads", "Engines", "Simulation", "Measures", "Results", "Report",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // `tempo bench` suites: throughput measured against reference loops in the same run.
         .target(name: "Bench", dependencies: [
             "SimKernel", "Randomness", "Statistics", "Queueing", "Workloads", "Models", "Stores",
@@ -82,7 +93,7 @@ let package = Package(
         ]),
         // The command-line interface: a thin layer over the libraries.
         .executableTarget(name: "tempo", dependencies: [
-            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Models", "Simulation", "Measures", "Bench",
+            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Models", "Simulation", "Measures", "Results", "Report", "Lab", "Bench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),

@@ -1,3 +1,4 @@
+import SimKernel
 import Foundation
 
 /// Repeated timing of one piece of work: a warm-up run, then `repetitions`
@@ -33,12 +34,6 @@ public struct Throughput: Sendable, Codable, Equatable {
     }
 }
 
-extension Duration {
-    /// The duration in seconds as a Double.
-    public var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) * 1e-18
-    }
-}
 
 /// The process's peak resident set size so far, in bytes (getrusage's ru_maxrss).
 public func peakResidentBytes() -> Int {

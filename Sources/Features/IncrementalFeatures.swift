@@ -44,6 +44,9 @@ public struct IncrementalFeatures {
         plan = Plan(view)
     }
 
+    /// Approximate bytes one pane, item or session record costs, for memory accounting.
+    public static let bytesPerRecord = 48
+
     /// Entities currently holding state, and the pane/session records they hold (for tests and benchmarks).
     public var stateSize: (entities: Int, records: Int) {
         var e = 0, r = 0

@@ -63,6 +63,17 @@ public struct EngineMeasures: Sendable {
         }
     }
 
+    /// Adds another replication's measures of the same engine.
+    public mutating func merge(_ o: EngineMeasures) {
+        decisions += o.decisions; onTime += o.onTime; fallbacks += o.fallbacks; value += o.value
+        for i in valueByBucket.indices { valueByBucket[i] += o.valueByBucket[i] }
+        latency.merge(o.latency); staleness.merge(o.staleness); predictionAge.merge(o.predictionAge)
+        stalenessMoments.merge(o.stalenessMoments)
+        for i in stalenessByBucket.indices { stalenessByBucket[i].merge(o.stalenessByBucket[i]) }
+        decay.merge(o.decay)
+        quality.merge(o.quality)
+    }
+
     /// Total value with the 95% half-width from batch means over time buckets.
     public var valueInterval: ConfidenceInterval {
         let ci = ConfidenceInterval(replications: valueByBucket)
@@ -125,6 +136,12 @@ public struct BinaryQuality: Sendable {
         case (false, true): falseNegatives += 1
         default: break
         }
+    }
+
+    mutating func merge(_ o: BinaryQuality) {
+        for i in positives.indices { positives[i] += o.positives[i]; negatives[i] += o.negatives[i] }
+        logLoss += o.logLoss; scored += o.scored
+        truePositives += o.truePositives; falsePositives += o.falsePositives; falseNegatives += o.falseNegatives
     }
 
     /// P(score of a positive > score of a negative), ties counted half.

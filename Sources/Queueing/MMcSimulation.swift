@@ -120,8 +120,7 @@ public struct MMcSimulation: Sendable {
                 }
             }
         }
-        let wall = (clock.now - started)
-        let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+        let wallSeconds = (clock.now - started).seconds
         let window = (timeAtLastArrival - timeAtWarmupEnd).microseconds
         return MMcResult(
             customers: measuredDepartures,

@@ -51,6 +51,10 @@ public struct MappingReader {
         entries.first { $0.name == key }?.entry.value
     }
 
+    /// Every key of the mapping, in file order: for mappings whose keys are
+    /// names the user chooses (instance types, engine names).
+    public var keys: [String] { entries.map(\.name) }
+
     /// Whether the mapping has `key` at all.
     public func contains(_ key: String) -> Bool { peek(key) != nil }
 

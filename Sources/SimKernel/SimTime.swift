@@ -81,3 +81,10 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
         return "\(microseconds)us"
     }
 }
+
+extension Duration {
+    /// A wall-clock duration in seconds, for reporting how long real work took.
+    public var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) * 1e-18
+    }
+}

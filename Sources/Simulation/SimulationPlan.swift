@@ -13,7 +13,7 @@ public struct SimulationPlan: Sendable {
     public var scenario: Scenario
     public let workload: any Workload
     public let view: FeatureView
-    public let engines: [(name: String, kind: EngineKind, configuration: EngineConfiguration)]
+    public let engines: [(name: String, kind: EngineKind, configuration: EngineConfiguration, resources: Resources)]
 
     public static func load(path: String, scale: Double? = nil, seed: UInt64? = nil) throws(ScenarioError) -> SimulationPlan {
         var scenario = try Scenario.load(path: path)
@@ -37,6 +37,6 @@ public struct SimulationPlan: Sendable {
         }
         guard let workload, let configurations, let view, !diagnostics.hasErrors else { throw ScenarioError(diagnostics.sorted) }
         return SimulationPlan(scenario: scenario, workload: workload, view: view,
-                              engines: zip(scenario.engines, configurations).map { ($0.name, $0.kind, $1) })
+                              engines: zip(scenario.engines, configurations).map { ($0.name, $0.kind, $1.0, $1.1) })
     }
 }

@@ -33,6 +33,14 @@ public protocol Workload: Sendable {
     func value(of action: Action?, for decision: Decision, answeredAt: SimTime) -> Double
 }
 
+extension Workload {
+    /// Decision points a day, when the workload can say without generating
+    /// them (used to size the ledger's sample); nil otherwise.
+    public var expectedDecisionsPerDay: Double? {
+        (self as? FraudWorkload).map { $0.authorizationsPerSecond * 86_400 }
+    }
+}
+
 /// Builds the scenario's workload, reading its parameters with positions.
 public enum WorkloadFactory {
     public static func make(_ scenario: Scenario) throws(ScenarioError) -> any Workload {

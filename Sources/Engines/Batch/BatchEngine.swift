@@ -233,6 +233,7 @@ public final class BatchEngine: Engine {
                 }
                 if let deadline = job.deadline, now > deadline { counters.slaMisses += 1 }
                 counters.busySeconds += Double(configuration.workers) * (now - job.started).seconds
+                counters.jobSeconds.append((now - job.started).seconds)
                 if let retention = configuration.retention {
                     try context.predictionStore.deletePredictions(computedAtOrBefore: now - retention)
                 }

@@ -46,6 +46,10 @@ public struct EngineCounters: Sendable, Equatable, Codable {
     public var capacitySeconds = 0.0
     /// Longest consumer lag a stream saw, in seconds.
     public var maxLagSeconds = 0.0
+    /// Each batch job's duration, in seconds, for burst billing.
+    public var jobSeconds: [Double] = []
+    /// Bytes of in-memory state (online store, stream state) at the end.
+    public var stateBytes = 0
 
     public init() {}
 
@@ -54,5 +58,6 @@ public struct EngineCounters: Sendable, Equatable, Codable {
         case predictionsWritten = "predictions_written", eventsProcessed = "events_processed"
         case lateEventsDropped = "late_events_dropped", fallbacks, timeouts, serverCrashes = "server_crashes", replays
         case busySeconds = "busy_seconds", capacitySeconds = "capacity_seconds", maxLagSeconds = "max_lag_seconds"
+        case jobSeconds = "job_seconds", stateBytes = "state_bytes"
     }
 }

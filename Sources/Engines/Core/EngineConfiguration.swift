@@ -12,12 +12,15 @@ public enum EngineConfiguration: Hashable, Sendable {
     case oracle
     case baseline
 
-    /// Reads every engine of the scenario, or nil after reporting each problem with its position.
-    public static func readAll(_ scenario: Scenario, _ diagnostics: Diagnostics) -> [EngineConfiguration]? {
+    /// Reads every engine of the scenario with its resources, or nil after
+    /// reporting each problem with its position.
+    public static func readAll(_ scenario: Scenario, _ diagnostics: Diagnostics) -> [(EngineConfiguration, Resources)]? {
         let batchNames = scenario.engines.filter { $0.kind == .batch }.map(\.name)
         var configurations: [EngineConfiguration] = []
+        var resources: [Resources] = []
         for spec in scenario.engines {
             var reader = spec.parameterReader(diagnostics)
+            resources.append(Resources.read(&reader, kind: spec.kind))
             switch spec.kind {
             case .batch: configurations.append(.batch(BatchConfiguration.read(&reader)))
             case .realtime: configurations.append(.realtime(RealTimeConfiguration.read(&reader, batchEngines: batchNames)))
@@ -31,7 +34,25 @@ public enum EngineConfiguration: Hashable, Sendable {
             }
             reader.finish()
         }
-        return diagnostics.hasErrors ? nil : configurations
+        return diagnostics.hasErrors ? nil : Array(zip(configurations, resources))
+    }
+
+    /// The vCPUs the engine's workers or servers need (one each), for sizing
+    /// instances; for lambda, the batch layer's (its speed layer is sized apart).
+    public var vcpus: Int {
+        switch self {
+        case .batch(let c): c.workers
+        case .realtime(let c): c.servers
+        case .streaming(let c), .kappa(let c): c.workers
+        case .lambda(let c): c.batch.workers
+        case .oracle, .baseline: 0
+        }
+    }
+
+    /// Workers of an always-on speed layer beside a batch layer (lambda), else 0.
+    public var speedWorkers: Int {
+        if case .lambda(let c) = self { return c.speed.workers }
+        return 0
     }
 
     public func makeEngine(name: String, index: Int32, randomness: RandomSource) -> any Engine {

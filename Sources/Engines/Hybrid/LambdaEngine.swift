@@ -90,6 +90,7 @@ public final class LambdaEngine: Engine {
         let c = configuration.batch
         let duration = c.startup + SimDuration(microseconds: c.perRecord.microseconds * Int64(records) / Int64(c.workers))
         counters.busySeconds += duration.seconds * Double(c.workers)
+        counters.jobSeconds.append(duration.seconds)
         building = (snapshot, view)
         speed.append((snapshot, makeSpeedLayer(context)))
         context.schedule(EngineTimer(engine: index, code: Timer.publish.rawValue), at: snapshot + duration)
@@ -111,7 +112,9 @@ public final class LambdaEngine: Engine {
 
     public func finish(_ context: EngineContext) {
         counters.capacitySeconds = Double(configuration.batch.workers + configuration.speed.workers) * (context.now - SimTime.zero).seconds
+        counters.stateBytes = (batchView?.stateSize.records ?? 0) * IncrementalFeatures.bytesPerRecord
         for layer in speed {
+            counters.stateBytes += layer.pipeline.features.stateSize.records * IncrementalFeatures.bytesPerRecord
             counters.busySeconds += layer.pipeline.busy.seconds
             counters.maxLagSeconds = max(counters.maxLagSeconds, layer.pipeline.maxLag.seconds)
         }

@@ -147,6 +147,7 @@ public final class RealTimeEngine: Engine {
         counters.capacitySeconds = capacity
         counters.maxLagSeconds = pipeline?.maxLag.seconds ?? 0
         counters.lateEventsDropped = pipeline?.features.droppedLate ?? 0
+        counters.stateBytes = (pipeline?.features.stateSize.records ?? 0) * IncrementalFeatures.bytesPerRecord
     }
 
     /// Servers in the pool now (autoscaling changes it).

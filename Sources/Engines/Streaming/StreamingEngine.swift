@@ -146,5 +146,6 @@ public final class StreamingEngine: Engine {
         counters.capacitySeconds = Double(configuration.throughput.workers) * (context.now - SimTime.zero).seconds
         counters.maxLagSeconds = pipeline.maxLag.seconds
         counters.lateEventsDropped = pipeline.features.droppedLate
+        counters.stateBytes = pipeline.features.stateSize.records * IncrementalFeatures.bytesPerRecord + (online?.footprint ?? 0)
     }
 }

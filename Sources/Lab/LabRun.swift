@@ -1,0 +1,199 @@
+import Crypto
+import Engines
+import Foundation
+import Measures
+import Report
+import Results
+import ScenarioSpec
+import Simulation
+import SimKernel
+import Workloads
+
+/// One scenario end to end — the product's main job: simulate it (with
+/// replications), summarise every decision on the fly, cost each engine,
+/// record the run, and render the report.
+///
+///     let outcome = try LabRun(options).run(path: "Scenarios/fraud.yaml")
+///     print(outcome.results.engines.map(\.name), outcome.directory)
+public struct LabRun {
+    public enum Format: String, CaseIterable, Sendable { case md, html, json, csv }
+
+    public struct Options {
+        public var engines: [String]?
+        public var scale: Double?
+        public var seed: UInt64?
+        public var replications = 1
+        /// Where the report goes; default `Reports/<scenario>`.
+        public var outputDirectory: String?
+        public var formats = Set(Format.allCases)
+        /// The results database; nil records nothing.
+        public var resultsDatabase: String? = "Reports/tempo.sqlite"
+        public var gnuplot: String? = ReportWriter.findGnuplot()
+        /// The ledger keeps at most about this many rows (a uniform sample of decisions beyond).
+        public var ledgerRowBudget = 2_000_000
+        public var progress: @Sendable (Double) -> Void = { _ in }
+        public init() {}
+    }
+
+    public struct Outcome {
+        public var results: RunResults
+        public var directory: String
+        public var warnings: [String]
+        public var runID: Int64?
+    }
+
+    public let options: Options
+    public init(_ options: Options) { self.options = options }
+
+    /// The plan for a scenario file with the options' overrides applied, or every problem as file:line:column.
+    public func plan(path: String) throws(ScenarioError) -> (SimulationPlan, PriceCatalog) {
+        var scenario = try Scenario.load(path: path)
+        if let scale = options.scale { scenario.scale = scale }
+        if let seed = options.seed { scenario.seed = seed }
+        if let names = options.engines {
+            let known = scenario.engines.map(\.name)
+            for name in names where !known.contains(name) {
+                throw ScenarioError([Diagnostic(at: .start(of: path),
+                    "--engines names '\(name)', which is not an engine of this scenario; expected some of: \(known.joined(separator: ", "))")])
+            }
+            scenario.engines = scenario.engines.filter { names.contains($0.name) }
+        }
+        return (try SimulationPlan.make(scenario), try PriceCatalog.load(for: scenario))
+    }
+
+    public func run(path: String) throws -> Outcome {
+        let (plan, catalog) = try plan(path: path)
+        let scenario = plan.scenario
+        let directory = options.outputDirectory ?? "Reports/\(scenario.name)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let startedAt = ISO8601DateFormatter().string(from: Date())
+
+        // Replications on both cores when there are several; each has its own stores and seed.
+        let replications = max(1, options.replications)
+        let jobs = min(replications, ProcessInfo.processInfo.activeProcessorCount)
+        let work = Replications(count: replications)
+        let ledgerPath = options.formats.contains(.csv) ? "\(directory)/ledger.csv" : nil
+        let sampleRate = plan.workload.expectedDecisionsPerDay.map {
+            min(1, Double(options.ledgerRowBudget) / max(1, $0 * scenario.horizon.seconds / 86_400 * Double(plan.engines.count)))
+        } ?? 1
+        let progress = options.progress
+        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+            var r = worker
+            while r < replications {
+                work.store(r, Result { try Self.replicate(plan, index: r, ledger: r == 0 ? ledgerPath : nil, sampleRate: sampleRate) {
+                    fraction in if r == 0 { progress(fraction) }
+                } })
+                r += jobs
+            }
+        }
+        let runs = try work.results.map { try $0!.get() }
+
+        let horizon = scenario.horizon.seconds
+        let runSeconds = (scenario.warmup + scenario.horizon).seconds
+        let model = CostModel(catalog: catalog)
+        var engines: [EngineResult] = []
+        for (i, e) in plan.engines.enumerated() {
+            let counters = runs.map { $0.counters[i] }
+            let decisionsPerDay = Double(runs[0].measures[i].decisions) / (horizon / 86_400)
+            let storage = [.batch, .lambda].contains(e.kind) ? runs[0].storageBytes : 0
+            let cost = try model.perDay(.init(engine: e.name, kind: e.kind, resources: e.resources, vcpus: e.configuration.vcpus,
+                                              speedWorkers: e.configuration.speedWorkers, counters: counters[0], runSeconds: runSeconds,
+                                              horizonSeconds: horizon, decisionsPerDay: decisionsPerDay, storageBytes: storage))
+            engines.append(ResultsBuilder.engineResult(.init(name: e.name, kind: e.kind, measures: runs.map { $0.measures[i] },
+                                                             counters: counters, cost: cost), horizonSeconds: horizon))
+        }
+        ResultsBuilder.compare(&engines)
+        let decay = plan.workload.declaredDecay
+        let window = plan.workload.actionWindow
+        let declared = DecayCurve.edges.filter(\.isFinite).map {
+            RunResults.DecayPoint(delaySeconds: $0, remaining: decay.remaining(after: SimDuration(seconds: $0), window: window))
+        }
+        var results = RunResults(
+            scenario: scenario.name, scenarioFile: scenario.file,
+            scenarioSHA256: SHA256.hash(data: Data(scenario.source.utf8)).map { String(format: "%02x", $0) }.joined(),
+            description: scenario.description, workload: scenario.workload.kind.rawValue, seed: scenario.seed,
+            scale: scenario.scale, replications: replications, horizonSeconds: horizon, warmupSeconds: scenario.warmup.seconds,
+            costProfile: catalog.file, codeVersion: Self.codeVersion(), engines: engines, declaredDecay: declared,
+            findings: ResultsBuilder.findings(engines, horizonSeconds: horizon),
+            timing: .init(wallSeconds: 0, startedAt: startedAt))
+        results.timing.wallSeconds = (clock.now - started).seconds
+
+        var warnings: [String] = []
+        if options.formats.contains(.md) || options.formats.contains(.html) {
+            warnings += try ReportWriter(gnuplot: options.gnuplot).write(results, to: directory)
+        } else if options.formats.contains(.json) {
+            try ResultsJSON.encode(results).write(to: URL(fileURLWithPath: "\(directory)/results.json"), options: .atomic)
+        }
+        var runID: Int64?
+        if let path = options.resultsDatabase {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            runID = try ResultsDatabase(path: path).record(results)
+        }
+        if sampleRate < 1, ledgerPath != nil {
+            warnings.append(String(format: "ledger.csv holds a uniform %.2f%% sample of decisions (every engine's row for each)", 100 * sampleRate))
+        }
+        return Outcome(results: results, directory: directory, warnings: warnings, runID: runID)
+    }
+
+    struct Replicate: Sendable {
+        var measures: [EngineMeasures]
+        var counters: [EngineCounters]
+        var storageBytes: Int
+    }
+
+    /// One replication: seed S + index, its own stores in a temporary folder.
+    static func replicate(_ plan: SimulationPlan, index: Int, ledger: String?, sampleRate: Double,
+                          progress: (Double) -> Void) throws -> Replicate {
+        var plan = plan
+        plan.scenario.seed = plan.scenario.seed &+ UInt64(index)
+        let replanned = try SimulationPlan.make(plan.scenario)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("tempo-\(getpid())-\(index)-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let simulation = try ScenarioSimulation(replanned, directory: work)
+        let start = SimTime.zero + plan.scenario.warmup
+        var measures = replanned.engines.map { _ in EngineMeasures(start: start, end: start + plan.scenario.horizon) }
+        let ledgerFile = try ledger.map { try LedgerFile(path: $0, engines: replanned.engines.map(\.name), sampleRate: sampleRate) }
+        var values = [Double](repeating: 0, count: replanned.engines.count)
+        try simulation.run(progress: progress) { decision, answers in
+            for (i, a) in answers.enumerated() {
+                values[i] = replanned.workload.value(of: a.action, for: decision, answeredAt: a.answeredAt)
+                measures[i].add(decision, a, value: values[i])
+            }
+            try ledgerFile?.record(decision, answers, values: values)
+        }
+        try ledgerFile?.close()
+        let storage = ["offline.sqlite", "predictions.sqlite"].reduce(0) { total, file in
+            total + ((try? FileManager.default.attributesOfItem(atPath: "\(work)/\(file)")[.size] as? Int) ?? 0)
+        }
+        return Replicate(measures: measures, counters: simulation.engines.map(\.counters), storageBytes: storage)
+    }
+
+    /// `git describe` of the working tree when run from a checkout; "unknown" elsewhere.
+    static func codeVersion() -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "describe", "--always", "--dirty"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return "unknown" }
+        process.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
+    }
+}
+
+/// Results of replications filled in from several threads, each slot once.
+final class Replications: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<LabRun.Replicate, Error>?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func store(_ index: Int, _ result: Result<LabRun.Replicate, Error>) {
+        lock.lock(); slots[index] = result; lock.unlock()
+    }
+    var results: [Result<LabRun.Replicate, Error>?] { lock.lock(); defer { lock.unlock() }; return slots }
+}
