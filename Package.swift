@@ -104,6 +104,8 @@ let package = Package(
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Statistics"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Workloads", "Randomness"]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "Features", "Workloads", "Randomness"]),
+        .testTarget(name: "MeasuresTests", dependencies: ["Measures", "Engines", "ScenarioSpec", "SimKernel", "Workloads"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Measures", "Report"]),
         .testTarget(name: "SimulationTests", dependencies: [
             "Simulation", "Engines", "Measures", "Queueing", "Statistics", "ScenarioSpec", "Workloads", "SimKernel",
         ]),

@@ -47,7 +47,13 @@ public final class BatchEngine: Engine {
         scheduleNextRun(after: SimTime(microseconds: -1), context)
     }
 
-    public func modelsReady(_ models: TrainedModels, _ context: EngineContext) { model = models.entityOnly }
+    public func modelsReady(_ models: TrainedModels, _ context: EngineContext) {
+        let first = model == nil
+        model = models.entityOnly
+        // A deployed job would have run before the measured period: run once
+        // now, so measurement starts from a published prediction, not from none.
+        if first && running == nil { startJob(context) }
+    }
 
     public func arrive(_ event: DomainEvent, _ context: EngineContext) {
         arrivalsSinceSnapshot += 1
@@ -73,8 +79,9 @@ public final class BatchEngine: Engine {
         switch Timer(rawValue: timer.code) {
         case .run:
             scheduleNextRun(after: context.now, context)
-            if running != nil {
-                counters.slaMisses += 1  // the previous run is still going: this slot is lost
+            if let job = running {
+                // The previous run is still going: this slot is lost (unless it is the same instant's bootstrap run).
+                if job.started != context.now { counters.slaMisses += 1 }
             } else if model != nil {
                 startJob(context)
             }

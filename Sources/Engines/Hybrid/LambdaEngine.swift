@@ -43,7 +43,10 @@ public final class LambdaEngine: Engine {
         FeaturePipeline(context.view, throughput: configuration.speed, outOfOrderness: .zero, allowedLateness: nil)
     }
 
-    public func modelsReady(_ models: TrainedModels, _ context: EngineContext) { model = models.full }
+    public func modelsReady(_ models: TrainedModels, _ context: EngineContext) {
+        if model == nil && building == nil { runBatchLayer(context) }  // as the batch engine does: a view to start from
+        model = models.full
+    }
 
     public func arrive(_ event: DomainEvent, _ context: EngineContext) {
         for i in speed.indices where event.arrivalTime > speed[i].since {

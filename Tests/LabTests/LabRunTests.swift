@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import Measures
+import Report
+@testable import Lab
+
+func scenarioFile(_ text: String) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tempolab-lab-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    // The catalogue ships beside the scenarios; tests use the real one.
+    let catalog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Scenarios/catalog.yaml")
+    try FileManager.default.copyItem(at: catalog, to: dir.appendingPathComponent("catalog.yaml"))
+    let file = dir.appendingPathComponent("small.yaml")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    return file.path
+}
+
+let smallFraud = """
+    name: small-fraud
+    seed: 7
+    horizon: 6h
+    warmup: 12h
+    scale: 0.003
+    workload:
+      kind: fraud
+    engines:
+      - {name: nightly, kind: batch, cadence: 3h}
+      - {name: rt, kind: realtime}
+      - {name: oracle, kind: oracle}
+      - {name: baseline, kind: baseline}
+    """
+
+func results(_ path: String, replications: Int = 1, out: String) throws -> (RunResults, Data) {
+    var options = LabRun.Options()
+    options.outputDirectory = out
+    options.resultsDatabase = nil
+    options.replications = replications
+    options.gnuplot = nil
+    options.formats = [.json]
+    var r = try LabRun(options).run(path: path).results
+    r.timing = .init(wallSeconds: 0, startedAt: "")
+    return (r, try ResultsJSON.encode(r))
+}
+
+@Suite(.serialized) struct LabRunTests {
+    /// Same scenario, same seed: byte-identical results.json once the
+    /// wall-clock fields are set aside — also with engines listed in another order.
+    @Test func aRunIsDeterministic() throws {
+        let path = try scenarioFile(smallFraud)
+        let out = (path as NSString).deletingLastPathComponent
+        let (first, a) = try results(path, out: out + "/a")
+        let (_, b) = try results(path, out: out + "/b")
+        #expect(a == b)
+        #expect(first.engines.count == 4)
+        #expect(first.engines.first { $0.kind == "oracle" }?.valuePctOfOracle == 100)
+        #expect(first.scenarioSHA256.count == 64)
+
+        let reordered = smallFraud.replacingOccurrences(of: "  - {name: nightly, kind: batch, cadence: 3h}\n", with: "")
+            .replacingOccurrences(of: "  - {name: baseline, kind: baseline}", with: "  - {name: baseline, kind: baseline}\n  - {name: nightly, kind: batch, cadence: 3h}")
+        let (other, _) = try results(try scenarioFile(reordered), out: out + "/c")
+        for engine in first.engines {
+            let same = other.engines.first { $0.name == engine.name }
+            #expect(same == engine, "engine \(engine.name) measures the same whatever the order of the list")
+        }
+    }
+
+    @Test func replicationsGiveIntervalsAndAreReproducible() throws {
+        let path = try scenarioFile(smallFraud)
+        let out = (path as NSString).deletingLastPathComponent
+        let (r, a) = try results(path, replications: 3, out: out + "/r1")
+        let (_, b) = try results(path, replications: 3, out: out + "/r2")
+        #expect(a == b, "replications run in parallel and still give the same bytes")
+        #expect(r.replications == 3)
+        let rt = r.engines.first { $0.name == "rt" }!
+        #expect(rt.valueCI95 > 0 && rt.valueCI95.isFinite)
+    }
+
+    @Test func unknownEngineNamesAreReported() throws {
+        let path = try scenarioFile(smallFraud)
+        var options = LabRun.Options()
+        options.engines = ["rt", "nope"]
+        #expect(throws: (any Error).self) { try LabRun(options).plan(path: path) }
+    }
+}
