@@ -58,7 +58,19 @@ public struct LabRun {
             }
             scenario.engines = scenario.engines.filter { names.contains($0.name) }
         }
-        return (try SimulationPlan.make(scenario), try PriceCatalog.load(for: scenario))
+        let plan = try SimulationPlan.make(scenario)
+        let catalog = try PriceCatalog.load(for: scenario)
+        // Every engine's instance type must be priced, or the run would fail only at its end.
+        let unknown = zip(scenario.engines, plan.engines).filter { spec, e in
+            e.kind != .oracle && e.kind != .baseline && catalog.instances[e.resources.instance] == nil
+        }
+        guard unknown.isEmpty else {
+            throw ScenarioError(unknown.map { spec, e in
+                Diagnostic(at: spec.location, "engine '\(spec.name)': unknown instance type '\(e.resources.instance)'; "
+                           + "\(catalog.file) prices \(catalog.instances.keys.sorted().joined(separator: ", "))")
+            })
+        }
+        return (plan, catalog)
     }
 
     public func run(path: String) throws -> Outcome {

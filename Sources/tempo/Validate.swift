@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import Lab
 import ScenarioSpec
 
 /// `tempo validate FILE...`: checks scenario files without running them, so a
 /// typo surfaces in a second rather than after a long run.
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check scenario files and report every problem with its line and column.",
+        abstract: "Check scenario files — workload, engines, prices — and report every problem with its line and column.",
         discussion: """
             Each problem is printed to standard error as FILE:LINE:COLUMN: error: MESSAGE. \
             Each valid file gets a one-line summary on standard output. \
@@ -21,8 +22,9 @@ struct Validate: ParsableCommand {
         var anyFailed = false
         for file in files {
             do {
-                let scenario = try Scenario.load(path: file)
-                print("\(file): ok — \(scenario.summary)")
+                // The whole plan: the file, the workload's and every engine's parameters, the price catalogue.
+                let (plan, _) = try LabRun(LabRun.Options()).plan(path: file)
+                print("\(file): ok — \(plan.scenario.summary)")
             } catch {
                 anyFailed = true
                 for diagnostic in error.diagnostics { printError(diagnostic.description) }
