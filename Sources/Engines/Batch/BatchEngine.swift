@@ -278,11 +278,13 @@ public struct ServingTable: Sendable {
     public init() {}
 
     mutating func publish(_ rows: [PredictionRow], modelVersion: String) {
-        for r in rows {
-            let id = Int(r.entity)
-            if id >= entries.count { entries.append(contentsOf: repeatElement(nil, count: max(id + 1, entries.count * 2) - entries.count)) }
-            entries[id] = Entry(score: r.score, computedAt: r.computedAt, featuresAsOf: r.featuresAsOf, modelVersion: modelVersion)
-        }
+        for r in rows { publish(r, modelVersion: modelVersion) }
+    }
+
+    mutating func publish(_ r: PredictionRow, modelVersion: String) {
+        let id = Int(r.entity)
+        if id >= entries.count { entries.append(contentsOf: repeatElement(nil, count: max(id + 1, entries.count * 2) - entries.count)) }
+        entries[id] = Entry(score: r.score, computedAt: r.computedAt, featuresAsOf: r.featuresAsOf, modelVersion: modelVersion)
     }
 
     public func prediction(for entity: Int32) -> Entry? {

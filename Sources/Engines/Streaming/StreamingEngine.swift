@@ -85,7 +85,7 @@ public final class StreamingEngine: Engine {
             online!.put(entity: u.entity, values: u.values, asOf: u.asOf)
             if let model = rescoreWith {
                 let score = model.score(view, entity: u.values, request: nil)
-                predictions.publish([PredictionRow(entity: u.entity, score: score, computedAt: u.done, featuresAsOf: u.asOf)],
+                predictions.publish(PredictionRow(entity: u.entity, score: score, computedAt: u.done, featuresAsOf: u.asOf),
                                     modelVersion: model.version)
             }
         }
