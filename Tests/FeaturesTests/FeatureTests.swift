@@ -118,3 +118,16 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
         #expect(count == 3, "the dropped event is never merged")
     }
 }
+
+@Suite struct SkewCheckTests {
+    @Test func inOrderDataAgreesAndAnInjectedShiftIsCaught() {
+        let view = everyKindView()
+        let events = randomEvents(seed: 21, count: 800, entities: 6)
+        let clean = SkewCheck(view: view, sampleEvery: 1, readsPerEntity: 50).run(events: events)
+        #expect(clean.reads > 100)
+        #expect(clean.mismatches == 0)
+        let shifted = SkewCheck(view: view, sampleEvery: 1, injectedShift: .hours(1), readsPerEntity: 50).run(events: events)
+        #expect(shifted.mismatches > 0)
+        #expect(shifted.features.first { $0.feature == "since_last" }!.mismatches > 0, "time since last event moves by the shift")
+    }
+}
