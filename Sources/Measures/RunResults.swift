@@ -132,7 +132,7 @@ public struct EngineResult: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case percentile, latencyMs = "latency_ms" }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, kind, decisions, value, auc, precision, recall, fallbacks, failures, retries, utilization
         case onTimeRate = "on_time_rate"
         case valueCI95 = "value_ci95"
@@ -167,5 +167,36 @@ public struct EngineResult: Codable, Sendable, Equatable {
         costBreakdown = []; latencyP50Ms = 0; latencyP95Ms = 0; latencyP99Ms = 0; latencyP999Ms = 0
         throughputPerSecond = 0; fallbacks = 0; failures = 0; retries = 0; slaMisses = 0; batchRuns = 0
         lateEventsDropped = 0; maxLagS = 0; stalenessSeries = []; valueDecay = []; latencyCDF = []
+    }
+}
+
+import Foundation
+
+extension EngineResult {
+    /// Every scalar measure under its results.json name (nil where unmeasured):
+    /// what the results database stores and what expectations and comparisons read.
+    public var scalarMeasures: [(String, Double?)] {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        guard let data = try? encoder.encode(self),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        return object.keys.sorted().compactMap { key in
+            switch object[key] {
+            case let n as NSNumber: (key, n.doubleValue)
+            case is NSNull: (key, nil)
+            default: nil
+            }
+        }
+    }
+
+    /// The names of every scalar measure an engine result can carry.
+    public static var scalarMeasureNames: [String] {
+        let lists: Set<CodingKeys> = [.name, .kind, .costBreakdown, .stalenessSeries, .valueDecay, .latencyCDF]
+        return CodingKeys.allCases.filter { !lists.contains($0) }.map(\.rawValue).sorted()
+    }
+
+    /// One scalar measure by its results.json name.
+    public func measure(_ name: String) -> Double?? {
+        scalarMeasures.first { $0.0 == name }.map { $0.1 }
     }
 }

@@ -47,25 +47,12 @@ public final class ResultsDatabase: Sendable {
                                  results.timing.startedAt, results.timing.wallSeconds, json])
             let id = db.lastInsertedRowID
             for engine in results.engines {
-                for (measure, value) in Self.scalars(engine) {
+                for (measure, value) in engine.scalarMeasures {
                     try db.execute(sql: "INSERT INTO measures(run_id, engine, kind, measure, value) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [id, engine.name, engine.kind, measure, value])
                 }
             }
             return id
-        }
-    }
-
-    /// The scalar measures of an engine result, by their results.json names.
-    static func scalars(_ engine: EngineResult) -> [(String, Double?)] {
-        guard let data = try? JSONEncoder.sorted.encode(engine),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
-        return object.keys.sorted().compactMap { key in
-            switch object[key] {
-            case let n as NSNumber where !(n is Bool) || true: (key, n.doubleValue)
-            case is NSNull: (key, nil)
-            default: nil
-            }
         }
     }
 

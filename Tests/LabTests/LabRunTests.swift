@@ -83,3 +83,49 @@ func results(_ path: String, replications: Int = 1, out: String) throws -> (RunR
         #expect(throws: (any Error).self) { try LabRun(options).plan(path: path) }
     }
 }
+
+@Suite(.serialized) struct ExpectationTests {
+    func write(_ text: String, beside scenario: String) throws -> String {
+        let path = (scenario as NSString).deletingPathExtension + ".expect.yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func passesWhenTrueAndFailsWhenTightenedPastTheMeasuredValue() throws {
+        let path = try scenarioFile(smallFraud)
+        let out = (path as NSString).deletingLastPathComponent
+        let (results, _) = try results(path, out: out + "/x")
+        let measured = results.engines.first { $0.name == "rt" }!.valuePctOfOracle!
+        let loose = try Expectations.load(path: try write("""
+            expect:
+              - value_pct_of_oracle: {engine: rt, min: \(measured - 1)}
+              - on_time_rate: {engine: rt, min: 0.9, max: 1}
+            """, beside: path))
+        #expect(loose.check(results).allSatisfy { $0.passed })
+        let tight = try Expectations.load(path: try write("""
+            expect:
+              - value_pct_of_oracle: {engine: rt, min: \(measured + 0.001)}
+              - value_pct_of_oracle: {engine: missing_engine, min: 0}
+            """, beside: path))
+        let verdicts = tight.check(results)
+        #expect(verdicts.map(\.passed) == [false, false])
+        #expect(verdicts[1].measured == nil)
+    }
+
+    @Test func badExpectationFilesGetPositions() throws {
+        let path = try scenarioFile(smallFraud)
+        let expect = try write("""
+            expect:
+              - value_pct_of_oracl: {engine: rt, min: 1}
+              - on_time_rate: {engine: rt}
+            """, beside: path)
+        do {
+            _ = try Expectations.load(path: expect)
+            Issue.record("should not load")
+        } catch {
+            let messages = error.diagnostics.map(\.description)
+            #expect(messages.contains { $0.contains(":2:5: error: unknown measure 'value_pct_of_oracl' (did you mean 'value_pct_of_oracle'?)") })
+            #expect(messages.contains { $0.contains("needs 'min', 'max' or both") })
+        }
+    }
+}
