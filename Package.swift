@@ -83,7 +83,7 @@ let package = Package(
         ]),
         // One scenario end to end: simulate, measure, cost, record, render.
         .target(name: "Lab", dependencies: [
-            "SimKernel", "ScenarioSpec", "Workloads", "Engines", "Simulation", "Measures", "Results", "Report",
+            "SimKernel", "Randomness", "ScenarioSpec", "Workloads", "Engines", "Simulation", "Measures", "Results", "Report",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // `tempo bench` suites: throughput measured against reference loops in the same run.

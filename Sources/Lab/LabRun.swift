@@ -47,7 +47,16 @@ public struct LabRun {
 
     /// The plan for a scenario file with the options' overrides applied, or every problem as file:line:column.
     public func plan(path: String) throws(ScenarioError) -> (SimulationPlan, PriceCatalog) {
-        var scenario = try Scenario.load(path: path)
+        try plan(try Scenario.load(path: path), path: path)
+    }
+
+    /// The plan for scenario text that claims to live at `path` (its catalogue is looked up beside it).
+    public func plan(yaml: String, path: String) throws(ScenarioError) -> (SimulationPlan, PriceCatalog) {
+        try plan(try Scenario.parse(yaml: yaml, file: path), path: path)
+    }
+
+    func plan(_ loaded: Scenario, path: String) throws(ScenarioError) -> (SimulationPlan, PriceCatalog) {
+        var scenario = loaded
         if let scale = options.scale { scenario.scale = scale }
         if let seed = options.seed { scenario.seed = seed }
         if let names = options.engines {

@@ -129,3 +129,21 @@ func results(_ path: String, replications: Int = 1, out: String) throws -> (RunR
         }
     }
 }
+
+@Suite struct FuzzTests {
+    /// The short form of `tempo fuzz`: every mutated shipped scenario ends as a
+    /// valid plan or diagnostics in FILE:LINE:COLUMN form; no crash, no hang.
+    @Test func mutatedScenariosGiveValidPlansOrClearErrors() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Scenarios")
+        let texts = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".yaml") && $0 != "catalog.yaml" && !$0.hasSuffix(".expect.yaml") }
+            .map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }
+        #expect(texts.count >= 5)
+        var fuzzer = ScenarioFuzzer(seeds: texts, path: folder.appendingPathComponent("fuzzed.yaml").path, seed: 7)
+        let summary = fuzzer.run(inputs: 1_500)
+        #expect(summary.inputs == 1_500)
+        #expect(summary.valid > 0 && summary.rejected > 0, "mutations reach both outcomes")
+        #expect(summary.malformed.isEmpty, "\(summary.malformed.first.map { $0.diagnostic } ?? "")")
+    }
+}
