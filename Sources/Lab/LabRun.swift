@@ -29,6 +29,10 @@ public struct LabRun {
         /// The results database; nil records nothing.
         public var resultsDatabase: String? = "Reports/tempo.sqlite"
         public var gnuplot: String? = ReportWriter.findGnuplot()
+        /// Keep the stores of replication 0 here instead of a temporary folder.
+        public var workDirectory: String?
+        /// Continue from the prediction store an interrupted run left in `workDirectory`.
+        public var resume = false
         /// The ledger keeps at most about this many rows (a uniform sample of decisions beyond).
         public var ledgerRowBudget = 2_000_000
         public var progress: @Sendable (Double) -> Void = { _ in }
@@ -100,10 +104,12 @@ public struct LabRun {
             min(1, Double(options.ledgerRowBudget) / max(1, $0 * scenario.horizon.seconds / 86_400 * Double(plan.engines.count)))
         } ?? 1
         let progress = options.progress
+        let (keptWork, resume) = (options.workDirectory, options.resume)
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
             var r = worker
             while r < replications {
-                work.store(r, Result { try Self.replicate(plan, index: r, ledger: r == 0 ? ledgerPath : nil, sampleRate: sampleRate) {
+                work.store(r, Result { try Self.replicate(plan, index: r, ledger: r == 0 ? ledgerPath : nil, sampleRate: sampleRate,
+                                                          work: r == 0 ? keptWork : nil, resume: resume) {
                     fraction in if r == 0 { progress(fraction) }
                 } })
                 r += jobs
@@ -166,13 +172,13 @@ public struct LabRun {
 
     /// One replication: seed S + index, its own stores in a temporary folder.
     static func replicate(_ plan: SimulationPlan, index: Int, ledger: String?, sampleRate: Double,
-                          progress: (Double) -> Void) throws -> Replicate {
+                          work kept: String?, resume: Bool, progress: (Double) -> Void) throws -> Replicate {
         var plan = plan
         plan.scenario.seed = plan.scenario.seed &+ UInt64(index)
         let replanned = try SimulationPlan.make(plan.scenario)
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("tempo-\(getpid())-\(index)-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        let simulation = try ScenarioSimulation(replanned, directory: work)
+        let work = kept ?? FileManager.default.temporaryDirectory.appendingPathComponent("tempo-\(getpid())-\(index)-\(UUID().uuidString)").path
+        defer { if kept == nil { try? FileManager.default.removeItem(atPath: work) } }
+        let simulation = try ScenarioSimulation(replanned, directory: work, resume: resume)
         let start = SimTime.zero + plan.scenario.warmup
         var measures = replanned.engines.map { _ in EngineMeasures(start: start, end: start + plan.scenario.horizon) }
         let ledgerFile = try ledger.map { try LedgerFile(path: $0, engines: replanned.engines.map(\.name), sampleRate: sampleRate) }

@@ -37,11 +37,16 @@ public final class ScenarioSimulation {
     /// The fits so far: the first at the end of warm-up, then one per `retrain`.
     public private(set) var fits = 0
 
-    public init(_ plan: SimulationPlan, directory: String) throws {
+    /// With `resume`, the prediction store left by an interrupted run of the
+    /// same scenario is kept: the run is deterministic, so it replays to the
+    /// same jobs, and their finished partitions (checkpointed with their rows)
+    /// are not written again. The offline store is derived from the workload
+    /// and always rebuilt.
+    public init(_ plan: SimulationPlan, directory: String, resume: Bool = false) throws {
         self.plan = plan
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for file in ["offline.sqlite", "predictions.sqlite"] {
+        for file in resume ? ["offline.sqlite"] : ["offline.sqlite", "predictions.sqlite"] {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: "\(directory)/\(file)\(suffix)") }
         }
         let offline = try OfflineStore(path: "\(directory)/offline.sqlite")

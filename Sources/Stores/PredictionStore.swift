@@ -106,6 +106,11 @@ public final class PredictionStore: Sendable {
         }
     }
 
+    /// Every run recorded, in id order.
+    public func runs() throws -> [Int64] {
+        try database.read { db in try Int64.fetchAll(db, sql: "SELECT run_id FROM runs ORDER BY run_id") }
+    }
+
     /// Partitions of `run` already finished: a resumed job skips them.
     public func finishedPartitions(run: Int64) throws -> Set<Int> {
         try database.read { db in

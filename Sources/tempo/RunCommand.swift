@@ -23,8 +23,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Report folder (default Reports/<scenario>).") var out: String?
     @Option(help: "Outputs to write: md, html, json, csv.") var format = "md,html,json,csv"
     @Option(help: "The results database.") var database = "Reports/tempo.sqlite"
+    @Option(help: "Keep the run's SQLite stores (offline, predictions) in this folder.") var work: String?
+    @Flag(help: "Continue from the prediction store an interrupted run left in --work: finished partitions are not written again.")
+    var resume = false
 
     func validate() throws {
+        if resume && work == nil { throw ValidationError("--resume needs --work DIR, the folder the interrupted run kept its stores in") }
         if let scale, !(0.001...1).contains(scale) { throw ValidationError("--scale must be in 0.001...1, got \(scale)") }
         guard (1...1000).contains(replications) else { throw ValidationError("--replications must be in 1...1000, got \(replications)") }
         for f in format.split(separator: ",") where LabRun.Format(rawValue: String(f)) == nil {
@@ -50,6 +54,8 @@ struct RunCommand: ParsableCommand {
             options.outputDirectory = out.map { isDirectory.boolValue ? "\($0)/\(((file as NSString).lastPathComponent as NSString).deletingPathExtension)" : $0 }
             options.formats = Set(format.split(separator: ",").compactMap { LabRun.Format(rawValue: String($0)) })
             options.resultsDatabase = database
+            options.workDirectory = work
+            options.resume = resume
             let bar = ProgressBar(label: (file as NSString).lastPathComponent)
             options.progress = { bar.update($0) }
             do {

@@ -109,6 +109,8 @@ public final class BatchEngine: Engine {
         var started: SimTime
         var partitions: [[PredictionRow]]
         var finished = 0
+        /// Partitions an interrupted earlier attempt already checkpointed: not written again.
+        var alreadyWritten: Set<Int> = []
         /// The partition that ran out of retries, if any: the run is abandoned there.
         var failingPartition: Int?
         var deadline: SimTime?
@@ -137,6 +139,7 @@ public final class BatchEngine: Engine {
             try context.predictionStore.beginRun(runKey(run), engine: name, modelVersion: model.version, snapshot: now,
                                                  partitions: partitions.count)
             running = Job(run: run, snapshot: now, started: now, partitions: partitions,
+                          alreadyWritten: try context.predictionStore.finishedPartitions(run: runKey(run)),
                           deadline: configuration.deadline.map { nextDeadline(after: now, at: $0) })
             schedulePartitions(context)
             lastSnapshot = now
@@ -225,8 +228,10 @@ public final class BatchEngine: Engine {
                     PredictionRow(entity: $0.entity, score: $0.score, computedAt: now, featuresAsOf: $0.featuresAsOf)
                 }
                 let perPartition = configuration.publish == .partition
-                try context.predictionStore.write(run: runKey(job.run), partition: partition, rows: rows,
-                                                  modelVersion: model.version, finishedAt: now, publish: perPartition)
+                if !job.alreadyWritten.contains(partition) {
+                    try context.predictionStore.write(run: runKey(job.run), partition: partition, rows: rows,
+                                                      modelVersion: model.version, finishedAt: now, publish: perPartition)
+                }
                 counters.predictionsWritten += rows.count
                 if perPartition { serving.publish(rows, modelVersion: model.version) }
                 job.partitions[partition] = rows
