@@ -105,7 +105,10 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Workloads", "Randomness"]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "Features", "Workloads", "Randomness"]),
         .testTarget(name: "MeasuresTests", dependencies: ["Measures", "Engines", "ScenarioSpec", "SimKernel", "Workloads"]),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "Measures", "Report"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Measures", "Report", "Stores"]),
+        .testTarget(name: "ResultsTests", dependencies: [
+            "Results", "Measures", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "SimulationTests", dependencies: [
             "Simulation", "Engines", "Measures", "Queueing", "Statistics", "ScenarioSpec", "Workloads", "SimKernel",
         ]),
