@@ -88,7 +88,7 @@ let package = Package(
         ]),
         // `tempo bench` suites: throughput measured against reference loops in the same run.
         .target(name: "Bench", dependencies: [
-            "SimKernel", "Randomness", "Statistics", "Queueing", "Workloads", "Models", "Stores",
+            "SimKernel", "Randomness", "Statistics", "Queueing", "Workloads", "Models", "Stores", "Features", "Engines",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // The command-line interface: a thin layer over the libraries.

@@ -142,7 +142,7 @@ public struct LabRun {
             scenarioSHA256: SHA256.hash(data: Data(scenario.source.utf8)).map { String(format: "%02x", $0) }.joined(),
             description: scenario.description, workload: scenario.workload.kind.rawValue, seed: scenario.seed,
             scale: scenario.scale, replications: replications, horizonSeconds: horizon, warmupSeconds: scenario.warmup.seconds,
-            costProfile: catalog.file, codeVersion: Self.codeVersion(), engines: engines, declaredDecay: declared,
+            costProfile: plan.costProfile.source, priceCatalog: catalog.file, codeVersion: Self.codeVersion(), engines: engines, declaredDecay: declared,
             findings: ResultsBuilder.findings(engines, horizonSeconds: horizon),
             timing: .init(wallSeconds: 0, startedAt: startedAt))
         results.timing.wallSeconds = (clock.now - started).seconds

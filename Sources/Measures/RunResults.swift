@@ -16,6 +16,8 @@ public struct RunResults: Codable, Sendable, Equatable {
     public var warmupSeconds: Double
     /// The cost profile the run's per-record and per-request costs came from.
     public var costProfile: String
+    /// The price catalogue its costs came from.
+    public var priceCatalog: String
     /// The code version (git describe) that produced the run.
     public var codeVersion: String
     public var engines: [EngineResult]
@@ -45,18 +47,19 @@ public struct RunResults: Codable, Sendable, Equatable {
         case horizonSeconds = "horizon_seconds"
         case warmupSeconds = "warmup_seconds"
         case costProfile = "cost_profile"
+        case priceCatalog = "price_catalog"
         case codeVersion = "code_version"
         case declaredDecay = "declared_decay"
     }
 
     public init(scenario: String, scenarioFile: String, scenarioSHA256: String, description: String?, workload: String,
                 seed: UInt64, scale: Double, replications: Int, horizonSeconds: Double, warmupSeconds: Double,
-                costProfile: String, codeVersion: String, engines: [EngineResult], declaredDecay: [DecayPoint],
+                costProfile: String, priceCatalog: String = "", codeVersion: String, engines: [EngineResult], declaredDecay: [DecayPoint],
                 findings: [String], timing: Timing) {
         self.scenario = scenario; self.scenarioFile = scenarioFile; self.scenarioSHA256 = scenarioSHA256
         self.description = description; self.workload = workload; self.seed = seed; self.scale = scale
         self.replications = replications; self.horizonSeconds = horizonSeconds; self.warmupSeconds = warmupSeconds
-        self.costProfile = costProfile; self.codeVersion = codeVersion; self.engines = engines
+        self.costProfile = costProfile; self.priceCatalog = priceCatalog; self.codeVersion = codeVersion; self.engines = engines
         self.declaredDecay = declaredDecay; self.findings = findings; self.timing = timing
     }
 }

@@ -19,6 +19,10 @@ public struct Scenario: Hashable, Sendable {
     /// after warm-up; nil fits once. A refit is a model change: a kappa engine
     /// replays its log before serving it.
     public var retrain: SimDuration?
+    /// The cost profile the engines' per-record, per-event and per-request
+    /// costs default to (a path, relative to the scenario file); nil uses
+    /// `cost-profile.yaml` beside the scenario when there is one.
+    public var costProfile: String?
     /// The fraction of the full-size population to simulate, for quick runs.
     public var scale: Double
     public var workload: WorkloadSpec
@@ -82,6 +86,7 @@ public struct Scenario: Hashable, Sendable {
         let horizon = top.required("horizon", as: SimDuration.self, .positive)
         let warmup = top.optional("warmup", default: defaultWarmup, .positive)
         let retrain = top.optional("retrain", as: SimDuration.self, .positive)
+        let costProfile = top.optional("cost_profile", as: String.self, .nonEmpty)
         let scale = top.optional("scale", default: defaultScale, in: 0.001...1)
         let workload = top.requiredMapping("workload").flatMap { WorkloadSpec.read($0) }
         let engines = top.requiredSequence("engines", nonEmpty: true).flatMap { EngineSpec.readAll($0, diagnostics) }
@@ -90,7 +95,7 @@ public struct Scenario: Hashable, Sendable {
         top.finish()
 
         guard let name, let horizon, let workload, let engines else { return nil }
-        return Scenario(name: name, description: description, seed: seed, horizon: horizon, warmup: warmup, retrain: retrain, scale: scale,
+        return Scenario(name: name, description: description, seed: seed, horizon: horizon, warmup: warmup, retrain: retrain, costProfile: costProfile, scale: scale,
                         workload: workload, engines: engines, prices: prices,
                         file: root.location.file, source: source)
     }

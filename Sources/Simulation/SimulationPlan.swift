@@ -13,6 +13,8 @@ public struct SimulationPlan: Sendable {
     public var scenario: Scenario
     public let workload: any Workload
     public let view: FeatureView
+    /// Where the engines' default work costs came from.
+    public let costProfile: CostProfile
     public let engines: [(name: String, kind: EngineKind, configuration: EngineConfiguration, resources: Resources)]
 
     public static func load(path: String, scale: Double? = nil, seed: UInt64? = nil) throws(ScenarioError) -> SimulationPlan {
@@ -24,9 +26,10 @@ public struct SimulationPlan: Sendable {
 
     /// Validates everything the scenario names; every problem is reported at once.
     public static func make(_ scenario: Scenario) throws(ScenarioError) -> SimulationPlan {
+        let profile = try CostProfile.load(for: scenario)
         let diagnostics = Diagnostics()
         let workload = WorkloadFactory.read(scenario, diagnostics)
-        let configurations = EngineConfiguration.readAll(scenario, diagnostics)
+        let configurations = EngineConfiguration.readAll(scenario, profile: profile, diagnostics)
         var view: FeatureView?
         if let workload {
             view = FeatureCatalog.view(for: workload)
@@ -36,7 +39,7 @@ public struct SimulationPlan: Sendable {
             }
         }
         guard let workload, let configurations, let view, !diagnostics.hasErrors else { throw ScenarioError(diagnostics.sorted) }
-        return SimulationPlan(scenario: scenario, workload: workload, view: view,
+        return SimulationPlan(scenario: scenario, workload: workload, view: view, costProfile: profile,
                               engines: zip(scenario.engines, configurations).map { ($0.name, $0.kind, $1.0, $1.1) })
     }
 }

@@ -42,8 +42,14 @@ public struct BatchConfiguration: Hashable, Sendable {
 
     public init() {}
 
-    public static func read(_ r: inout MappingReader) -> BatchConfiguration {
-        var c = BatchConfiguration()
+    /// Defaults from a cost profile: its per-record cost and lookup latency.
+    public init(profile: CostProfile) {
+        perRecord = profile.perRecord
+        serving.lookupLatency = profile.lookupLatency
+    }
+
+    public static func read(_ r: inout MappingReader, defaults: BatchConfiguration = .init()) -> BatchConfiguration {
+        var c = defaults
         let cron = r.optional("schedule", as: CronSchedule.self)
         let cadence = r.optional("cadence", as: SimDuration.self, .positive)
         let offset = r.optional("first_run", as: SimDuration.self)
@@ -78,7 +84,7 @@ public struct BatchConfiguration: Hashable, Sendable {
         c.badRecordProbability = r.optional("bad_record_probability", default: 0.0, in: 0...1)
         c.retry = RetryPolicy.read(&r)
         c.retention = r.optional("retention", as: SimDuration.self, .positive)
-        c.serving = ServingParameters.read(&r)
+        c.serving = ServingParameters.read(&r, defaults: c.serving)
         return c
     }
 

@@ -14,7 +14,8 @@ public enum EngineConfiguration: Hashable, Sendable {
 
     /// Reads every engine of the scenario with its resources, or nil after
     /// reporting each problem with its position.
-    public static func readAll(_ scenario: Scenario, _ diagnostics: Diagnostics) -> [(EngineConfiguration, Resources)]? {
+    public static func readAll(_ scenario: Scenario, profile: CostProfile = CostProfile(),
+                               _ diagnostics: Diagnostics) -> [(EngineConfiguration, Resources)]? {
         let batchNames = scenario.engines.filter { $0.kind == .batch }.map(\.name)
         var configurations: [EngineConfiguration] = []
         var resources: [Resources] = []
@@ -22,11 +23,12 @@ public enum EngineConfiguration: Hashable, Sendable {
             var reader = spec.parameterReader(diagnostics)
             resources.append(Resources.read(&reader, kind: spec.kind))
             switch spec.kind {
-            case .batch: configurations.append(.batch(BatchConfiguration.read(&reader)))
-            case .realtime: configurations.append(.realtime(RealTimeConfiguration.read(&reader, batchEngines: batchNames)))
-            case .streaming: configurations.append(.streaming(StreamingConfiguration.read(&reader)))
-            case .kappa: configurations.append(.kappa(StreamingConfiguration.read(&reader, kappa: true)))
-            case .lambda: configurations.append(.lambda(LambdaConfiguration.read(&reader)))
+            case .batch: configurations.append(.batch(BatchConfiguration.read(&reader, defaults: .init(profile: profile))))
+            case .realtime: configurations.append(.realtime(RealTimeConfiguration.read(&reader, batchEngines: batchNames,
+                                                                                      defaults: .init(profile: profile))))
+            case .streaming: configurations.append(.streaming(StreamingConfiguration.read(&reader, defaults: .init(profile: profile))))
+            case .kappa: configurations.append(.kappa(StreamingConfiguration.read(&reader, kappa: true, defaults: .init(profile: profile))))
+            case .lambda: configurations.append(.lambda(LambdaConfiguration.read(&reader, defaults: .init(profile: profile))))
             case .oracle: configurations.append(.oracle)
             case .baseline: configurations.append(.baseline)
             default:

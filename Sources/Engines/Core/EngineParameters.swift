@@ -34,8 +34,8 @@ public struct ServingParameters: Hashable, Sendable {
 
     public init() {}
 
-    static func read(_ r: inout MappingReader) -> ServingParameters {
-        var p = ServingParameters()
+    static func read(_ r: inout MappingReader, defaults: ServingParameters = .init()) -> ServingParameters {
+        var p = defaults
         p.lookupLatency = r.optional("lookup_latency", default: p.lookupLatency)
         return p
     }

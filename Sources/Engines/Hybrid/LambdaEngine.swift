@@ -147,9 +147,14 @@ public struct LambdaConfiguration: Hashable, Sendable {
     var speed = FeaturePipeline.Throughput()
     public var serving = ServingParameters()
 
-    public static func read(_ r: inout MappingReader) -> LambdaConfiguration {
-        var c = LambdaConfiguration()
-        c.batch = BatchConfiguration.read(&r)
+    public init(profile: CostProfile = CostProfile()) {
+        batch = BatchConfiguration(profile: profile)
+        speed.perEvent = profile.perEvent
+    }
+
+    public static func read(_ r: inout MappingReader, defaults: LambdaConfiguration = .init()) -> LambdaConfiguration {
+        var c = defaults
+        c.batch = BatchConfiguration.read(&r, defaults: c.batch)
         c.serving = c.batch.serving
         c.speed.perEvent = r.optional("speed_per_event", default: c.speed.perEvent, .atLeast(.zero))
         c.speed.workers = r.optional("speed_workers", default: c.speed.workers, in: 1...10_000)

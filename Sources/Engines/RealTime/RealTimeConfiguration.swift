@@ -39,8 +39,14 @@ public struct RealTimeConfiguration: Hashable, Sendable {
 
     public init() {}
 
-    public static func read(_ r: inout MappingReader, batchEngines: [String]) -> RealTimeConfiguration {
-        var c = RealTimeConfiguration()
+    /// Defaults from a cost profile: its service time and per-event feature cost.
+    public init(profile: CostProfile) {
+        service = ServiceTime(mean: profile.serviceTime)
+        featureThroughput.perEvent = profile.perEvent
+    }
+
+    public static func read(_ r: inout MappingReader, batchEngines: [String], defaults: RealTimeConfiguration = .init()) -> RealTimeConfiguration {
+        var c = defaults
         c.servers = r.optional("servers", default: c.servers, in: 1...100_000)
         c.service = ServiceTime.read(&r, prefix: "service", default: c.service)
         c.timeout = r.optional("timeout", as: SimDuration.self, .positive) ?? c.timeout

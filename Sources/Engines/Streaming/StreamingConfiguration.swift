@@ -33,8 +33,15 @@ public struct StreamingConfiguration: Hashable, Sendable {
     public var perEvent: SimDuration { throughput.perEvent }
     public var workers: Int { throughput.workers }
 
-    public static func read(_ r: inout MappingReader, kappa: Bool = false) -> StreamingConfiguration {
-        var c = StreamingConfiguration()
+    /// Defaults from a cost profile: per-event cost, replay cost, lookup latency.
+    public init(profile: CostProfile) {
+        throughput.perEvent = profile.perEvent
+        replayCost = profile.replayCost
+        serving.lookupLatency = profile.lookupLatency
+    }
+
+    public static func read(_ r: inout MappingReader, kappa: Bool = false, defaults: StreamingConfiguration = .init()) -> StreamingConfiguration {
+        var c = defaults
         c.throughput.perEvent = r.optional("per_event", default: c.throughput.perEvent, .atLeast(.zero))
         c.throughput.workers = r.optional("workers", default: c.throughput.workers, in: 1...10_000)
         c.throughput.microBatch = r.optional("micro_batch", as: SimDuration.self, .positive)
@@ -49,7 +56,7 @@ public struct StreamingConfiguration: Hashable, Sendable {
         c.stallDuration = r.optional("stall_duration", default: c.stallDuration)
         c.replayOnModelChange = kappa
         c.replayCost = r.optional("replay_cost", default: c.replayCost, .positive)
-        c.serving = ServingParameters.read(&r)
+        c.serving = ServingParameters.read(&r, defaults: c.serving)
         return c
     }
 }
