@@ -15,12 +15,12 @@ public enum FullRecompute {
     public static func values(_ view: FeatureView, events: [DomainEvent], asOf t: SimTime) -> [Float] {
         var out: [Float] = []
         out.reserveCapacity(view.entityFeatureCount)
-        for feature in view.aggregates { out.append(value(feature, events: events, asOf: t)) }
+        for feature in view.aggregates { out.append(value(feature, of: view, events: events, asOf: t)) }
         view.appendRatios(to: &out)
         return out
     }
 
-    static func value(_ feature: AggregateFeature, events: [DomainEvent], asOf t: SimTime) -> Float {
+    static func value(_ feature: AggregateFeature, of view: FeatureView, events: [DomainEvent], asOf t: SimTime) -> Float {
         let passing = events.filter { $0.eventTime <= t && feature.filter.accepts($0) }
         if feature.aggregation == .timeSinceLast {
             let reach = feature.window.reach
@@ -38,7 +38,7 @@ public enum FullRecompute {
         var acc = Accumulator()
         // Stable by time so equal times keep their stream order for `last`.
         for e in inWindow.enumerated().sorted(by: { ($0.element.eventTime, $0.offset) < ($1.element.eventTime, $1.offset) }) {
-            acc.add(time: e.element.eventTime.microseconds, amount: Float(e.element.amount))
+            acc.add(time: e.element.eventTime.microseconds, amount: view.measure(feature.measure, of: e.element))
         }
         return acc.value(feature.aggregation, distinct: Set(inWindow.map(\.item)).count)
     }

@@ -4,8 +4,8 @@ import Workloads
 
 /// Evaluates a feature view incrementally, one arriving event at a time, the
 /// way a stream processor does: per-entity pane accumulators for sliding and
-/// tumbling windows (panes shared by every window with the same hop and
-/// filter, as in Flink's pane optimisation), session accumulators that merge
+/// tumbling windows (panes shared by every window with the same hop, filter
+/// and measure, as in Flink's pane optimisation), session accumulators that merge
 /// when an event bridges them, event-time watermarks with bounded
 /// out-of-orderness, and allowed lateness.
 ///
@@ -69,11 +69,13 @@ public struct IncrementalFeatures {
             maxEventTime = t
             watermark = t &- outOfOrderness.microseconds
         }
+        // An event of no entity (a catalogue publication, for a view of users) moves event time and nothing else.
+        guard e.entity >= 0 else { return }
         let id = Int(e.entity)
         if id >= entities.count { entities.append(contentsOf: repeatElement(EntityState(), count: id + 1 - entities.count)) }
-        let amount = Float(e.amount)
         for (slotIndex, slot) in plan.slots.enumerated() where slot.filter.accepts(e) {
             let s = UInt8(slotIndex)
+            let amount = view.measure(slot.measure, of: e)
             switch slot.kind {
             case .panes(let hop):
                 let index = paneIndex(t, hop: hop)
@@ -147,14 +149,15 @@ public struct IncrementalFeatures {
 }
 
 extension IncrementalFeatures {
-    /// Which accumulators to keep for a view: one slot per (hop, filter) of its
-    /// sliding and tumbling windows, per (gap, filter) of its sessions, and per
-    /// filter of its time-since-last features.
+    /// Which accumulators to keep for a view: one slot per (hop, filter,
+    /// measure) of its sliding and tumbling windows, per (gap, filter, measure)
+    /// of its sessions, and per filter of its time-since-last features.
     struct Plan {
         enum Kind: Hashable { case panes(hop: Int64), sessions(gap: Int64), latest }
         struct Slot: Hashable {
             var kind: Kind
             var filter: EventFilter
+            var measure: EventMeasure
             var needsItems = false
             /// The largest window over these panes, in microseconds.
             var maxSize: Int64 = 0
@@ -187,9 +190,11 @@ extension IncrementalFeatures {
                         kind = .sessions(gap: gap.microseconds)
                     }
                 }
-                var index = slots.firstIndex { $0.kind == kind && $0.filter == f.filter }
+                // Time since last reads only event times: what is measured does not matter.
+                let measure = kind == .latest ? EventMeasure.amount : f.measure
+                var index = slots.firstIndex { $0.kind == kind && $0.filter == f.filter && $0.measure == measure }
                 if index == nil {
-                    slots.append(Slot(kind: kind, filter: f.filter))
+                    slots.append(Slot(kind: kind, filter: f.filter, measure: measure))
                     index = slots.count - 1
                 }
                 let i = index!
