@@ -69,6 +69,15 @@ public enum EventMeasure: Hashable, Sendable {
     /// content (0 for an item it does not know): summed over a user's
     /// clicks, the topics those clicks were about.
     case itemTopic(Int)
+
+    /// What `event` contributes, given its item's topic vector (looked up
+    /// once per event by the caller; nil when unknown).
+    @inlinable public func value(of event: DomainEvent, topics: ArraySlice<Float>?) -> Float {
+        switch self {
+        case .amount: Float(event.amount)
+        case .itemTopic(let k): topics.map { $0[$0.startIndex + k] } ?? 0
+        }
+    }
 }
 
 /// One aggregate feature of an entity: `aggregation` of the events passing
@@ -165,11 +174,14 @@ public struct FeatureView: Hashable, Sendable {
 
     /// What `event` contributes to a feature with this measure. - Complexity: O(1) once the item's content is cached
     public func measure(_ measure: EventMeasure, of event: DomainEvent) -> Float {
-        switch measure {
-        case .amount: Float(event.amount)
-        case .itemTopic(let k): itemTopics?.weight(of: event.item, onTopic: k) ?? 0
-        }
+        measure.value(of: event, topics: topics(of: event))
     }
+
+    /// Whether any feature measures the items' topics.
+    public var measuresTopics: Bool { (aggregates + itemAggregates).contains { $0.measure != .amount } }
+
+    /// The topic vector of the event's item, when the view has item content.
+    public func topics(of event: DomainEvent) -> ArraySlice<Float>? { itemTopics?.topics(of: event.item) }
 
     /// Entity features: the aggregates, then the ratios.
     public var entityFeatureCount: Int { aggregates.count + ratios.count }

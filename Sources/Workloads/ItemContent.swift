@@ -46,6 +46,12 @@ public protocol EntityLabels: Sendable {
 }
 
 extension ChurnWorkload: EntityLabels {
-    /// At risk (past the onset, not yet churned) at `t`.
-    public func label(of entity: Int32, at t: SimTime) -> Bool { customer(entity).isAtRisk(at: t) }
+    /// At risk at `t` since an onset within the last intervention half-life:
+    /// a customer a contact now would keep with at least half the chance it
+    /// had at the onset — what a campaign is looking for, rather than every
+    /// customer at risk (most of whom are past saving).
+    public func label(of entity: Int32, at t: SimTime) -> Bool {
+        let c = customer(entity)
+        return c.isAtRisk(at: t) && t - c.onset <= parameters.interventionHalfLife
+    }
 }

@@ -16,6 +16,7 @@ import Workloads
 ///       per_record: 20us             # feature computation + scoring, per entity
 ///       workers: 4
 ///       deadline: "06:00"            # an overrun is an SLA miss
+///       list_length: 20              # ranking workloads: items kept per user
 public struct BatchConfiguration: Hashable, Sendable {
     public enum Trigger: Hashable, Sendable {
         case cron(CronSchedule)
@@ -39,10 +40,16 @@ public struct BatchConfiguration: Hashable, Sendable {
     public var retry = RetryPolicy()
     public var retention: SimDuration?
     public var serving = ServingParameters()
+    /// Ranking workloads: how many items each user's precomputed list keeps
+    /// (a decision serves its first slate-size of them).
+    public var listLength = 20
 
     public init() {}
 
-    public static func read(_ r: inout MappingReader) -> BatchConfiguration {
+    /// Reads the keys of a batch job; `listLength` names the key of the
+    /// ranking lists' length and its default (the rerank engine calls it `candidates`).
+    public static func read(_ r: inout MappingReader, listLength: (key: String, default: Int) = ("list_length", 20))
+        -> BatchConfiguration {
         var c = BatchConfiguration()
         let cron = r.optional("schedule", as: CronSchedule.self)
         let cadence = r.optional("cadence", as: SimDuration.self, .positive)
@@ -79,6 +86,7 @@ public struct BatchConfiguration: Hashable, Sendable {
         c.retry = RetryPolicy.read(&r)
         c.retention = r.optional("retention", as: SimDuration.self, .positive)
         c.serving = ServingParameters.read(&r)
+        c.listLength = r.optional(listLength.key, default: listLength.default, in: 1...10_000)
         return c
     }
 

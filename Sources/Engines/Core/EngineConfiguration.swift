@@ -9,6 +9,7 @@ public enum EngineConfiguration: Hashable, Sendable {
     case streaming(StreamingConfiguration)
     case kappa(StreamingConfiguration)
     case lambda(LambdaConfiguration)
+    case rerank(RerankConfiguration)
     case oracle
     case baseline
 
@@ -24,10 +25,13 @@ public enum EngineConfiguration: Hashable, Sendable {
             case .streaming: configurations.append(.streaming(StreamingConfiguration.read(&reader)))
             case .kappa: configurations.append(.kappa(StreamingConfiguration.read(&reader, kappa: true)))
             case .lambda: configurations.append(.lambda(LambdaConfiguration.read(&reader)))
+            case .rerank:
+                configurations.append(.rerank(RerankConfiguration.read(&reader)))
+                if Decider.shape(of: scenario.workload.kind) == .perDecision {
+                    diagnostics.error("a 'rerank' engine re-ranks a shortlist of items or customers; the '\(scenario.workload.kind.rawValue)' workload decides about one entity at a time, with nothing to shortlist: use batch, streaming, realtime, lambda or kappa", at: spec.location)
+                }
             case .oracle: configurations.append(.oracle)
             case .baseline: configurations.append(.baseline)
-            default:
-                diagnostics.error("the '\(spec.kind.rawValue)' engine is not implemented yet", at: spec.location)
             }
             reader.finish()
         }
@@ -41,6 +45,7 @@ public enum EngineConfiguration: Hashable, Sendable {
         case .streaming(let c): StreamingEngine(name: name, index: index, configuration: c, randomness: randomness)
         case .kappa(let c): StreamingEngine(name: name, kind: .kappa, index: index, configuration: c, randomness: randomness)
         case .lambda(let c): LambdaEngine(name: name, index: index, configuration: c)
+        case .rerank(let c): RerankEngine(name: name, index: index, configuration: c, randomness: randomness)
         case .oracle: OracleEngine(name: name)
         case .baseline: BaselineEngine(name: name)
         }

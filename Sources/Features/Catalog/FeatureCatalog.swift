@@ -43,22 +43,24 @@ public enum FeatureCatalog {
             ttl: .hours(24))
     }
 
-    /// Customer churn: activity over the last week against the last four
-    /// weeks — purchases, logins, spend, support tickets — and the time since
-    /// the last purchase and login. A risk onset shows as a week well below
-    /// the month (the trend ratios), a rise in tickets, and a growing gap
-    /// since the last visit; a churned customer as silence. Hourly hops: a
-    /// campaign decides daily.
+    /// Customer churn: activity over the last three days and week against
+    /// the last four weeks — purchases, logins, support tickets — spend, and
+    /// the time since the last purchase and login. A risk onset shows as
+    /// recent days well below the month (the trend ratios), a rise in
+    /// tickets, and a growing gap since the last visit; a churned customer
+    /// as silence. Hourly hops: a campaign decides daily.
     public static func churn() -> FeatureView {
         let hop = SimDuration.hours(1)
-        let week = Window.sliding(size: .days(7), hop: hop), month = Window.sliding(size: .days(28), hop: hop)
+        let days3 = Window.sliding(size: .days(3), hop: hop), week = Window.sliding(size: .days(7), hop: hop)
+        let month = Window.sliding(size: .days(28), hop: hop)
         let purchases = EventFilter(kind: .purchase), logins = EventFilter(kind: .login)
         let tickets = EventFilter(kind: .supportTicket)
         return FeatureView(
             name: "churn_customer",
             aggregates: [
-                AggregateFeature("purchases_7d", .count, over: week, where: purchases),
+                AggregateFeature("purchases_3d", .count, over: days3, where: purchases),
                 AggregateFeature("purchases_28d", .count, over: month, where: purchases),
+                AggregateFeature("logins_3d", .count, over: days3, where: logins),
                 AggregateFeature("logins_7d", .count, over: week, where: logins),
                 AggregateFeature("logins_28d", .count, over: month, where: logins),
                 AggregateFeature("tickets_7d", .count, over: week, where: tickets),
@@ -67,7 +69,8 @@ public enum FeatureCatalog {
                 AggregateFeature("seconds_since_purchase", .timeSinceLast, over: month, where: purchases),
                 AggregateFeature("seconds_since_login", .timeSinceLast, over: month, where: logins),
             ],
-            ratios: [("purchase_trend_7d_28d", 0, 1), ("login_trend_7d_28d", 2, 3), ("ticket_trend_7d_28d", 4, 5)],
+            ratios: [("purchase_trend_3d_28d", 0, 1), ("login_trend_3d_28d", 2, 4), ("login_trend_7d_28d", 3, 4),
+                     ("ticket_trend_7d_28d", 5, 6)],
             ttl: .days(28))
     }
 
@@ -81,12 +84,13 @@ public enum FeatureCatalog {
     /// What a ranker knows of each item: how often it was clicked in the
     /// last hour (trending now) and day, and how long ago it was published
     /// (capped at a week; items published before the run, or a catalogue
-    /// without publications, read as a week old).
+    /// without publications, read as a week old). Five-minute hops: trends
+    /// move over hours, and engines re-read the catalogue once per hop.
     public static func catalogueFeatures() -> [AggregateFeature] {
         let clicks = EventFilter(kind: .click)
         return [
-            AggregateFeature(ItemFeatureName.clicks1h, .count, over: .sliding(size: .hours(1), hop: .minutes(1)), where: clicks),
-            AggregateFeature(ItemFeatureName.clicks24h, .count, over: .sliding(size: .hours(24), hop: .minutes(10)), where: clicks),
+            AggregateFeature(ItemFeatureName.clicks1h, .count, over: .sliding(size: .hours(1), hop: .minutes(5)), where: clicks),
+            AggregateFeature(ItemFeatureName.clicks24h, .count, over: .sliding(size: .hours(24), hop: .hours(1)), where: clicks),
             AggregateFeature(ItemFeatureName.age, .timeSinceLast, over: .sliding(size: .days(7), hop: .hours(1)),
                              where: EventFilter(kind: .publication)),
         ]
