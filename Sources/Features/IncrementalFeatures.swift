@@ -254,7 +254,8 @@ extension IncrementalFeatures {
                 guard case .panes(let hop) = slot.kind else { return nil }
                 return slot.maxSize &+ hop
             }.min()
-            if let shortest, shortest &* 8 <= retention { shortRetention = shortest }
+            // Worth a second look only when the short windows are a small fraction of the long ones.
+            if let shortest, shortest &* 32 <= retention { shortRetention = shortest }
         }
     }
 

@@ -16,7 +16,10 @@ import Workloads
 ///   the campaign's budget (`DecisionPolicy.contacts`).
 /// - **Ranking** (digest, ui, recsys): a user's features and the catalogue's
 ///   → the user's best items (`RankingModel`).
-public struct Decider: Sendable {
+///
+/// A class: an engine holds one per model and consults it on every
+/// decision, which should not copy the models and the view each time.
+public final class Decider: Sendable {
     public enum Shape: Sendable, Equatable {
         case perDecision, population, ranking
     }
