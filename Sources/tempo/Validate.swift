@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ScenarioSpec
+import Simulation
 
 /// `tempo validate FILE...`: checks scenario files without running them, so a
 /// typo surfaces in a second rather than after a long run.
@@ -21,7 +22,8 @@ struct Validate: ParsableCommand {
         var anyFailed = false
         for file in files {
             do {
-                let scenario = try Scenario.load(path: file)
+                // The whole plan: the file, the workload's parameters and every engine's settings.
+                let scenario = try SimulationPlan.load(path: file).scenario
                 print("\(file): ok — \(scenario.summary)")
             } catch {
                 anyFailed = true
