@@ -115,8 +115,7 @@ public final class BatchEngine: Engine {
     /// The answer a job running now will publish before the request's
     /// deadline, at the moment it publishes it; nil if none will.
     func answerFromRunningJob(_ request: DecisionRequest, _ context: EngineContext) -> Answer? {
-        guard let job = running, let decider, let version = job.modelVersion,
-              request.deadline - request.time > configuration.startup else { return nil }
+        guard let job = running, let decider, let version = job.modelVersion else { return nil }
         // When the rows this request needs are published: the whole run for a
         // population decision or an end-of-job publish, else the entity's partition.
         let partition: Int? = request.entity >= 0 ? job.location[request.entity]?.partition : nil
@@ -207,11 +206,8 @@ public final class BatchEngine: Engine {
                                                  partitions: partitions.count)
             var job = Job(run: run, snapshot: now, started: now, partitions: partitions,
                           deadline: configuration.deadline.map { nextDeadline(after: now, at: $0) })
-            // Only a decision whose window outlasts a job's start-up can wait for its rows.
-            if context.workload.actionWindow > configuration.startup {
-                for (p, part) in partitions.enumerated() {
-                    for (r, row) in part.enumerated() { job.location[row.entity] = (p, r) }
-                }
+            for (p, part) in partitions.enumerated() {
+                for (r, row) in part.enumerated() { job.location[row.entity] = (p, r) }
             }
             job.noHistory = noHistory
             job.modelVersion = decider.version
