@@ -34,6 +34,16 @@ public struct Accumulator: Hashable, Sendable {
         }
     }
 
+    /// Merges a summary of events processed after this one's: on equal
+    /// latest times `other`'s latest wins, as the later-processed event does in `add`.
+    @inlinable public mutating func mergeLater(_ other: Accumulator) {
+        let takeLast = other.count > 0 && other.lastTime >= lastTime
+        let (time, amount) = takeLast ? (other.lastTime, other.lastAmount) : (lastTime, lastAmount)
+        merge(other)
+        lastTime = time
+        lastAmount = amount
+    }
+
     /// The aggregate's value; `distinct` is supplied by the caller. Empty
     /// windows give 0 for counts and sums and NaN (missing) otherwise.
     @inlinable public func value(_ aggregation: Aggregation, distinct: Int) -> Float {

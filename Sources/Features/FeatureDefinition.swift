@@ -61,18 +61,49 @@ public struct EventFilter: Hashable, Sendable {
     }
 }
 
+/// The number an event contributes to an aggregate.
+public enum EventMeasure: Hashable, Sendable {
+    /// The event's `amount` (money, magnitude).
+    case amount
+    /// The weight of the event's item on topic k, from the view's item
+    /// content (0 for an item it does not know): summed over a user's
+    /// clicks, the topics those clicks were about.
+    case itemTopic(Int)
+
+    /// What `event` contributes, given its item's topic vector (looked up
+    /// once per event by the caller; nil when unknown).
+    @inlinable public func value(of event: DomainEvent, topics: ArraySlice<Float>?) -> Float {
+        switch self {
+        case .amount: Float(event.amount)
+        case .itemTopic(let k): topics.map { $0[$0.startIndex + k] } ?? 0
+        }
+    }
+}
+
 /// One aggregate feature of an entity: `aggregation` of the events passing
-/// `filter` over `window`. Written once; evaluated either by full recompute
-/// (`FullRecompute`) or incrementally (`IncrementalFeatures`).
+/// `filter` over `window`, each event counting as its `measure`. Written
+/// once; evaluated either by full recompute (`FullRecompute`) or
+/// incrementally (`IncrementalFeatures`).
 public struct AggregateFeature: Hashable, Sendable {
     public var name: String
     public var aggregation: Aggregation
     public var window: Window
     public var filter: EventFilter
+    public var measure: EventMeasure
 
-    public init(_ name: String, _ aggregation: Aggregation, over window: Window, where filter: EventFilter = EventFilter()) {
-        self.name = name; self.aggregation = aggregation; self.window = window; self.filter = filter
+    public init(_ name: String, _ aggregation: Aggregation, over window: Window, where filter: EventFilter = EventFilter(),
+                of measure: EventMeasure = .amount) {
+        self.name = name; self.aggregation = aggregation; self.window = window; self.filter = filter; self.measure = measure
     }
+}
+
+/// A run of consecutive aggregates that together form one vector: the
+/// per-topic sums of what a user clicked over a window (their recent
+/// intent, their longer taste).
+public struct TopicProfile: Hashable, Sendable {
+    public var name: String
+    /// Indices of the profile's aggregates in the view, topic k at `features.lowerBound + k`.
+    public var features: Range<Int>
 }
 
 /// A feature computed from the decision's own payload, at request time.
@@ -102,6 +133,11 @@ public enum RequestFeature: Hashable, Sendable {
 ///
 ///     let view = FeatureCatalog.fraud(firstRiskyMerchant: 98_000)
 ///     view.aggregates.map(\.name)   // ["auth_count_5m", …]
+///
+/// A view over a catalogue (ranking workloads) also has item features: the
+/// same kind of aggregates, over the events keyed by their item instead of
+/// their user (`itemView`, evaluated by `CatalogueFeatures`), and the item
+/// content that topic measures read.
 public struct FeatureView: Hashable, Sendable {
     public var name: String
     public var aggregates: [AggregateFeature]
@@ -110,26 +146,57 @@ public struct FeatureView: Hashable, Sendable {
     public var requestFeatures: [RequestFeature]
     /// A value older than this (read time − as-of) is missing when read online, and null in training sets.
     public var ttl: SimDuration
+    /// Features of each item, over the events that name it (clicks on it, its publication).
+    public var itemAggregates: [AggregateFeature]
+    /// What items are about, for `.itemTopic` measures; nil when no feature needs it.
+    public var itemTopics: ItemTopics?
+    /// Named vectors among the aggregates (per-topic sums).
+    public var topicProfiles: [TopicProfile]
 
     public init(name: String, aggregates: [AggregateFeature], ratios: [(String, Int, Int)] = [],
-                requestFeatures: [RequestFeature] = [], ttl: SimDuration) {
+                requestFeatures: [RequestFeature] = [], ttl: SimDuration, itemAggregates: [AggregateFeature] = [],
+                itemTopics: ItemTopics? = nil, topicProfiles: [TopicProfile] = []) {
         self.name = name; self.aggregates = aggregates
         self.ratios = ratios.map { (name: $0.0, numerator: $0.1, denominator: $0.2) }
         self.requestFeatures = requestFeatures; self.ttl = ttl
+        self.itemAggregates = itemAggregates; self.itemTopics = itemTopics; self.topicProfiles = topicProfiles
+        precondition(itemTopics != nil || !(aggregates + itemAggregates).contains { $0.measure != .amount },
+                     "a view with topic measures needs the items' content")
     }
+
+    /// The item features as a view of their own, keyed by item: what `CatalogueFeatures` evaluates.
+    public var itemView: FeatureView {
+        FeatureView(name: name + "_items", aggregates: itemAggregates, ttl: ttl, itemTopics: itemTopics)
+    }
+
+    /// The profile with this name, if the view has one.
+    public func topicProfile(named profile: String) -> TopicProfile? { topicProfiles.first { $0.name == profile } }
+
+    /// What `event` contributes to a feature with this measure. - Complexity: O(1) once the item's content is cached
+    public func measure(_ measure: EventMeasure, of event: DomainEvent) -> Float {
+        measure.value(of: event, topics: topics(of: event))
+    }
+
+    /// Whether any feature measures the items' topics.
+    public var measuresTopics: Bool { (aggregates + itemAggregates).contains { $0.measure != .amount } }
+
+    /// The topic vector of the event's item, when the view has item content.
+    public func topics(of event: DomainEvent) -> ArraySlice<Float>? { itemTopics?.topics(of: event.item) }
 
     /// Entity features: the aggregates, then the ratios.
     public var entityFeatureCount: Int { aggregates.count + ratios.count }
     /// Entity features, then request features: the model's input width.
     public var width: Int { entityFeatureCount + requestFeatures.count }
     public var featureNames: [String] { aggregates.map(\.name) + ratios.map(\.name) + requestFeatures.map(\.name) }
-    /// How far back any feature reaches: events older than this before the as-of time never matter.
-    public var reach: SimDuration { aggregates.map(\.window.reach).max() ?? .zero }
+    /// How far back any feature, of an entity or of an item, reaches: events
+    /// older than this before the as-of time never matter.
+    public var reach: SimDuration { (aggregates + itemAggregates).map(\.window.reach).max() ?? .zero }
 
     public static func == (a: FeatureView, b: FeatureView) -> Bool {
         a.name == b.name && a.aggregates == b.aggregates && a.requestFeatures == b.requestFeatures && a.ttl == b.ttl
             && a.ratios.map(\.name) == b.ratios.map(\.name) && a.ratios.map(\.numerator) == b.ratios.map(\.numerator)
             && a.ratios.map(\.denominator) == b.ratios.map(\.denominator)
+            && a.itemAggregates == b.itemAggregates && a.itemTopics === b.itemTopics && a.topicProfiles == b.topicProfiles
     }
     public func hash(into h: inout Hasher) { h.combine(name); h.combine(aggregates) }
 

@@ -13,42 +13,49 @@ public enum FullRecompute {
     /// come in any order and may include events after `t`; among events with
     /// equal times the later one in `events` counts as the latest.
     public static func values(_ view: FeatureView, events: [DomainEvent], asOf t: SimTime) -> [Float] {
+        // Once per call, not per feature: the events up to `t` in time order
+        // (stable, so equal times keep their order for `last`), and their items' topics.
+        let ordered = events.enumerated().filter { $0.element.eventTime <= t }
+            .sorted { ($0.element.eventTime, $0.offset) < ($1.element.eventTime, $1.offset) }.map(\.element)
+        let topics = view.measuresTopics ? ordered.map { view.topics(of: $0) } : []
         var out: [Float] = []
         out.reserveCapacity(view.entityFeatureCount)
-        for feature in view.aggregates { out.append(value(feature, events: events, asOf: t)) }
+        for feature in view.aggregates { out.append(value(feature, ordered, topics: topics, asOf: t)) }
         view.appendRatios(to: &out)
         return out
     }
 
-    static func value(_ feature: AggregateFeature, events: [DomainEvent], asOf t: SimTime) -> Float {
-        let passing = events.filter { $0.eventTime <= t && feature.filter.accepts($0) }
+    /// One feature over `ordered` (events up to `t`, in time order).
+    static func value(_ feature: AggregateFeature, _ ordered: [DomainEvent], topics: [ArraySlice<Float>?], asOf t: SimTime) -> Float {
+        let passing = ordered.indices.filter { feature.filter.accepts(ordered[$0]) }
         if feature.aggregation == .timeSinceLast {
             let reach = feature.window.reach
-            guard let last = passing.map(\.eventTime).max(), t - last <= reach else { return Float(reach.seconds) }
+            guard let last = passing.last.map({ ordered[$0].eventTime }), t - last <= reach else { return Float(reach.seconds) }
             return Float((t - last).seconds)
         }
-        let inWindow: [DomainEvent]
+        let inWindow: [Int]
         switch feature.window {
         case .tumbling, .sliding:
             let (start, end) = feature.window.bounds(asOf: t)
-            inWindow = passing.filter { $0.eventTime.microseconds > start && $0.eventTime.microseconds <= end }
+            inWindow = passing.filter { ordered[$0].eventTime.microseconds > start && ordered[$0].eventTime.microseconds <= end }
         case .session(let gap):
-            inWindow = currentSession(passing, gap: gap, asOf: t)
+            inWindow = currentSession(passing, of: ordered, gap: gap, asOf: t)
         }
         var acc = Accumulator()
-        // Stable by time so equal times keep their stream order for `last`.
-        for e in inWindow.enumerated().sorted(by: { ($0.element.eventTime, $0.offset) < ($1.element.eventTime, $1.offset) }) {
-            acc.add(time: e.element.eventTime.microseconds, amount: Float(e.element.amount))
+        for i in inWindow {
+            acc.add(time: ordered[i].eventTime.microseconds,
+                    amount: feature.measure.value(of: ordered[i], topics: topics.isEmpty ? nil : topics[i]))
         }
-        return acc.value(feature.aggregation, distinct: Set(inWindow.map(\.item)).count)
+        let distinct = feature.aggregation == .distinctCount ? Set(inWindow.map { ordered[$0].item }).count : 0
+        return acc.value(feature.aggregation, distinct: distinct)
     }
 
-    /// The events of the session containing the latest event, if `t` is within `gap` of it.
-    static func currentSession(_ events: [DomainEvent], gap: SimDuration, asOf t: SimTime) -> [DomainEvent] {
-        let sorted = events.sorted { $0.eventTime < $1.eventTime }
-        guard let last = sorted.last, t - last.eventTime <= gap else { return [] }
-        var start = sorted.count - 1
-        while start > 0 && sorted[start].eventTime - sorted[start - 1].eventTime <= gap { start -= 1 }
-        return Array(sorted[start...])
+    /// The indices (into time-ordered `events`) of the session containing the
+    /// latest of `indices`, if `t` is within `gap` of it.
+    static func currentSession(_ indices: [Int], of events: [DomainEvent], gap: SimDuration, asOf t: SimTime) -> [Int] {
+        guard let last = indices.last, t - events[last].eventTime <= gap else { return [] }
+        var start = indices.count - 1
+        while start > 0 && events[indices[start]].eventTime - events[indices[start - 1]].eventTime <= gap { start -= 1 }
+        return Array(indices[start...])
     }
 }

@@ -4,8 +4,8 @@ import Workloads
 
 /// Evaluates a feature view incrementally, one arriving event at a time, the
 /// way a stream processor does: per-entity pane accumulators for sliding and
-/// tumbling windows (panes shared by every window with the same hop and
-/// filter, as in Flink's pane optimisation), session accumulators that merge
+/// tumbling windows (panes shared by every window with the same hop, filter
+/// and measure, as in Flink's pane optimisation), session accumulators that merge
 /// when an event bridges them, event-time watermarks with bounded
 /// out-of-orderness, and allowed lateness.
 ///
@@ -36,6 +36,10 @@ public struct IncrementalFeatures {
     var entities: [EntityState] = []
     /// Entities with state that may expire, with the watermark at which to look again.
     var expiryQueue = Deque<(at: Int64, entity: Int32)>()
+    /// The same, looked at once the view's shortest pane windows have passed
+    /// (minutes, where the longest are days): an active entity's short-window
+    /// panes go long before its long-window ones, keeping its state small.
+    var shortExpiryQueue = Deque<(at: Int64, entity: Int32)>()
 
     public init(_ view: FeatureView, outOfOrderness: SimDuration = .zero, allowedLateness: SimDuration? = .zero) {
         self.view = view
@@ -72,13 +76,18 @@ public struct IncrementalFeatures {
             maxEventTime = t
             watermark = t &- outOfOrderness.microseconds
         }
+        // An event of no entity (a catalogue publication, for a view of users) moves event time and nothing else.
+        guard e.entity >= 0 else { return }
         let id = Int(e.entity)
         if id >= entities.count { entities.append(contentsOf: repeatElement(EntityState(), count: id + 1 - entities.count)) }
-        let amount = Float(e.amount)
+        let topics = plan.measuresTopics ? view.topics(of: e) : nil  // once per event, not per slot
         for (slotIndex, slot) in plan.slots.enumerated() where slot.filter.accepts(e) {
             let s = UInt8(slotIndex)
+            let amount = slot.measure.value(of: e, topics: topics)
             switch slot.kind {
             case .panes(let hop):
+                // A zero adds nothing to a sum: a topic the item is not about costs no pane.
+                if amount == 0 && slot.sumsOnly { continue }
                 let index = paneIndex(t, hop: hop)
                 entities[id].addToPane(slot: s, index: index, time: t, amount: amount)
                 if slot.needsItems { entities[id].addItem(slot: s, index: index, item: e.item) }
@@ -89,14 +98,22 @@ public struct IncrementalFeatures {
             }
         }
         expiryQueue.append((t &+ plan.retention, e.entity))
+        if let short = plan.shortRetention { shortExpiryQueue.append((t &+ short, e.entity)) }
         expire()
     }
 
     /// Frees state that no future read or accepted event can touch.
     mutating func expire() {
+        let due = (expiryQueue.first.map { $0.at <= watermark } ?? false) || (shortExpiryQueue.first.map { $0.at <= watermark } ?? false)
+        guard due else { return }
+        let expired = plan.expiredPanes(at: watermark)
         while let head = expiryQueue.first, head.at <= watermark {
             expiryQueue.removeFirst()
-            entities[Int(head.entity)].evict(plan: plan, watermark: watermark, allowedLateness: allowedLateness)
+            entities[Int(head.entity)].evict(plan: plan, expired: expired, watermark: watermark, allowedLateness: allowedLateness)
+        }
+        while let head = shortExpiryQueue.first, head.at <= watermark {
+            shortExpiryQueue.removeFirst()
+            entities[Int(head.entity)].evict(plan: plan, expired: expired, watermark: watermark, allowedLateness: allowedLateness)
         }
     }
 
@@ -150,17 +167,20 @@ public struct IncrementalFeatures {
 }
 
 extension IncrementalFeatures {
-    /// Which accumulators to keep for a view: one slot per (hop, filter) of its
-    /// sliding and tumbling windows, per (gap, filter) of its sessions, and per
-    /// filter of its time-since-last features.
+    /// Which accumulators to keep for a view: one slot per (hop, filter,
+    /// measure) of its sliding and tumbling windows, per (gap, filter, measure)
+    /// of its sessions, and per filter of its time-since-last features.
     struct Plan {
         enum Kind: Hashable { case panes(hop: Int64), sessions(gap: Int64), latest }
         struct Slot: Hashable {
             var kind: Kind
             var filter: EventFilter
+            var measure: EventMeasure
             var needsItems = false
             /// The largest window over these panes, in microseconds.
             var maxSize: Int64 = 0
+            /// Every feature over this slot is a sum.
+            var sumsOnly = true
         }
         struct Feature {
             var aggregation: Aggregation
@@ -170,10 +190,32 @@ extension IncrementalFeatures {
         }
         var slots: [Slot] = []
         var features: [Feature] = []
+        /// The features over each slot, by feature index: slot s's are
+        /// `slotFeatures[slotFeatureStart[s]..<slotFeatureStart[s + 1]]` (flat,
+        /// so the hot loop of `values` touches no nested array).
+        var slotFeatures: [Int] = []
+        var slotFeatureStart: [Int] = [0]
         /// How long after an event its entity should be looked at for expiry.
         var retention: Int64 = 0
+        /// Some slot measures the items' topics.
+        var measuresTopics = false
+        /// When an entity's shortest-lived panes can go, if much sooner than `retention`.
+        var shortRetention: Int64?
+
+        /// Per slot, the highest pane index no read at or after `watermark`
+        /// reaches (`Int64.min` for sessions and time-since-last, never
+        /// expired this way): pane p covers ((p−1)·hop, p·hop], and the
+        /// widest window over the slot as of the watermark starts at the
+        /// hop boundary at or before it, less the window's size.
+        func expiredPanes(at watermark: Int64) -> [Int64] {
+            slots.map { slot in
+                guard case .panes(let hop) = slot.kind else { return .min }
+                return floorDiv(floorDiv(watermark, hop) &* hop &- slot.maxSize, hop)
+            }
+        }
 
         init(_ view: FeatureView) {
+            measuresTopics = view.measuresTopics
             for f in view.aggregates {
                 let kind: Kind
                 var size: Int64 = 0
@@ -190,20 +232,33 @@ extension IncrementalFeatures {
                         kind = .sessions(gap: gap.microseconds)
                     }
                 }
-                var index = slots.firstIndex { $0.kind == kind && $0.filter == f.filter }
+                // Time since last reads only event times: what is measured does not matter.
+                let measure = kind == .latest ? EventMeasure.amount : f.measure
+                var index = slots.firstIndex { $0.kind == kind && $0.filter == f.filter && $0.measure == measure }
                 if index == nil {
-                    slots.append(Slot(kind: kind, filter: f.filter))
+                    slots.append(Slot(kind: kind, filter: f.filter, measure: measure))
                     index = slots.count - 1
                 }
                 let i = index!
                 if f.aggregation == .distinctCount { slots[i].needsItems = true }
+                if f.aggregation != .sum { slots[i].sumsOnly = false }
                 slots[i].maxSize = max(slots[i].maxSize, size)
                 var feature = Feature(aggregation: f.aggregation, slot: i, reach: f.window.reach.microseconds)
                 if case .panes(let hop) = kind { feature.sizePanes = size / hop }
                 features.append(feature)
             }
             precondition(slots.count <= Int(UInt8.max), "too many feature slots")
+            for s in slots.indices {
+                slotFeatures += features.indices.filter { features[$0].slot == s }
+                slotFeatureStart.append(slotFeatures.count)
+            }
             retention = max(view.reach.microseconds, 1)
+            let shortest = slots.compactMap { slot -> Int64? in
+                guard case .panes(let hop) = slot.kind else { return nil }
+                return slot.maxSize &+ hop
+            }.min()
+            // Worth a second look only when the short windows are a small fraction of the long ones.
+            if let shortest, shortest &* 32 <= retention { shortRetention = shortest }
         }
     }
 
@@ -233,22 +288,42 @@ extension IncrementalFeatures {
         var panes: [PaneRecord] = []
         var items: [ItemRecord] = []
         var sessions: [SessionRecord] = []
+        /// Per slot, the position in `panes` of its newest record (−1: none),
+        /// so an event finds its pane without scanning other slots' records.
+        var newest: [Int32] = []
 
         var isEmpty: Bool { panes.isEmpty && items.isEmpty && sessions.isEmpty }
 
         mutating func addToPane(slot: UInt8, index: Int64, time: Int64, amount: Float) {
-            // In-order events touch the newest pane: search from the end.
-            var i = panes.count - 1
-            while i >= 0 {
-                if panes[i].slot == slot && panes[i].index == index {
-                    panes[i].accumulator.add(time: time, amount: amount)
-                    return
-                }
-                i -= 1
+            // Only the slot's newest record is looked at: in-order events touch
+            // it or start a newer pane. A late event for an older pane starts a
+            // second record for that pane, which is harmless — pane summaries
+            // merge — and keeps this O(1) instead of O(records).
+            if let i = newestRecord(of: slot), panes[i].index == index {
+                panes[i].accumulator.add(time: time, amount: amount)
+                return
             }
             var acc = Accumulator()
             acc.add(time: time, amount: amount)
-            panes.append(PaneRecord(slot: slot, index: index, accumulator: acc))
+            append(PaneRecord(slot: slot, index: index, accumulator: acc))
+        }
+
+        func newestRecord(of slot: UInt8) -> Int? {
+            let s = Int(slot)
+            return s < newest.count && newest[s] >= 0 ? Int(newest[s]) : nil
+        }
+
+        mutating func append(_ record: PaneRecord) {
+            let s = Int(record.slot)
+            if s >= newest.count { newest.append(contentsOf: repeatElement(-1, count: s + 1 - newest.count)) }
+            newest[s] = Int32(panes.count)
+            panes.append(record)
+        }
+
+        /// Rebuilds `newest` after records were removed.
+        mutating func reindex() {
+            for s in newest.indices { newest[s] = -1 }
+            for (i, p) in panes.enumerated() { newest[Int(p.slot)] = Int32(i) }
         }
 
         mutating func addItem(slot: UInt8, index: Int64, item: Int32) {
@@ -257,13 +332,13 @@ extension IncrementalFeatures {
         }
 
         mutating func noteLatest(slot: UInt8, time: Int64) {
-            if let i = panes.firstIndex(where: { $0.slot == slot }) {
+            if let i = newestRecord(of: slot) {
                 panes[i].accumulator.add(time: time, amount: 0)
                 panes[i].accumulator.count = 1  // only the latest time matters
             } else {
                 var acc = Accumulator()
                 acc.add(time: time, amount: 0)
-                panes.append(PaneRecord(slot: slot, index: .max, accumulator: acc))
+                append(PaneRecord(slot: slot, index: .max, accumulator: acc))
             }
         }
 
@@ -323,26 +398,19 @@ extension IncrementalFeatures {
             sessions = kept
         }
 
-        /// Whether anything this entity holds might have expired at `watermark`.
-        func mayExpire(_ plan: Plan, watermark: Int64) -> Bool {
-            for p in panes {
-                guard case .panes(let hop) = plan.slots[Int(p.slot)].kind else { continue }
-                if p.index &* hop <= floorDiv(watermark, hop) &* hop &- plan.slots[Int(p.slot)].maxSize { return true }
-            }
+        /// Whether anything this entity holds might have expired, given each
+        /// slot's last expired pane index (`Plan.expiredPanes`).
+        func mayExpire(_ expired: [Int64]) -> Bool {
+            for p in panes where p.index <= expired[Int(p.slot)] { return true }
             return sessions.count > 1
         }
 
-        mutating func evict(plan: Plan, watermark: Int64, allowedLateness: SimDuration?) {
-            guard mayExpire(plan, watermark: watermark) else { return }
-            panes.removeAll { p in
-                guard case .panes(let hop) = plan.slots[Int(p.slot)].kind else { return false }
-                // No read at or after the watermark reaches back to this pane.
-                return p.index &* hop <= floorDiv(watermark, hop) &* hop &- plan.slots[Int(p.slot)].maxSize
-            }
-            items.removeAll { r in
-                guard case .panes(let hop) = plan.slots[Int(r.slot)].kind else { return false }
-                return r.index &* hop <= floorDiv(watermark, hop) &* hop &- plan.slots[Int(r.slot)].maxSize
-            }
+        mutating func evict(plan: Plan, expired: [Int64], watermark: Int64, allowedLateness: SimDuration?) {
+            guard mayExpire(expired) else { return }
+            // No read at or after the watermark reaches back to these panes.
+            panes.removeAll { $0.index <= expired[Int($0.slot)] }
+            reindex()
+            items.removeAll { $0.index <= expired[Int($0.slot)] }
             guard let lateness = allowedLateness?.microseconds, sessions.count > 1 else { return }
             let all = sessions
             sessions.removeAll { s in
@@ -354,39 +422,42 @@ extension IncrementalFeatures {
         }
 
         /// Every feature's value as of `t`, appended to `out`: one pass over the
-        /// entity's records per slot, features accumulated side by side.
+        /// entity's pane records, each merged into the features of its slot
+        /// whose window holds it (per feature, in record order).
         func values(_ plan: Plan, asOf t: Int64, into out: inout [Float]) {
-            let base = out.count
-            for f in plan.features {
-                if plan.slots[f.slot].kind == .latest || { if case .sessions = plan.slots[f.slot].kind { return true }; return false }() {
-                    out.append(value(f, plan: plan, asOf: t))
-                } else {
-                    out.append(0)  // filled below
-                }
-            }
-            for (slotIndex, slot) in plan.slots.enumerated() {
-                guard case .panes(let hop) = slot.kind else { continue }
-                let endPane = floorDiv(t, hop)
-                var accumulators: [(feature: Int, first: Int64, acc: Accumulator, seen: [Int32])] = []
-                for (i, f) in plan.features.enumerated() where f.slot == slotIndex {
-                    accumulators.append((i, endPane &- f.sizePanes &+ 1, Accumulator(), []))
-                }
-                for p in panes where p.slot == UInt8(slotIndex) && p.index <= endPane {
-                    for k in accumulators.indices where p.index >= accumulators[k].first {
-                        accumulators[k].acc.merge(p.accumulator)
-                    }
-                }
-                if slot.needsItems {
-                    for r in items where r.slot == UInt8(slotIndex) && r.index <= endPane {
-                        for k in accumulators.indices where plan.features[accumulators[k].feature].aggregation == .distinctCount
-                            && r.index >= accumulators[k].first && !accumulators[k].seen.contains(r.item) {
-                            accumulators[k].seen.append(r.item)
+            let slotCount = plan.slots.count, featureCount = plan.features.count
+            var endPane = [Int64](repeating: .min, count: slotCount)  // .min: not a pane slot
+            for s in 0..<slotCount { if case .panes(let hop) = plan.slots[s].kind { endPane[s] = floorDiv(t, hop) } }
+            var first = [Int64](repeating: 0, count: featureCount)
+            for i in 0..<featureCount { first[i] = endPane[plan.features[i].slot] &- plan.features[i].sizePanes &+ 1 }
+            var accumulators = [Accumulator](repeating: Accumulator(), count: featureCount)
+            panes.withUnsafeBufferPointer { panes in
+                plan.slotFeatures.withUnsafeBufferPointer { slotFeatures in
+                    plan.slotFeatureStart.withUnsafeBufferPointer { start in
+                        for p in panes {
+                            let s = Int(p.slot)
+                            guard endPane[s] != .min, p.index <= endPane[s] else { continue }
+                            for k in start[s]..<start[s + 1] {
+                                let i = slotFeatures[k]
+                                // Records of one pane are in processing order: a later one wins a tie on `last`.
+                                if p.index >= first[i] { accumulators[i].mergeLater(p.accumulator) }
+                            }
                         }
                     }
                 }
-                for a in accumulators {
-                    out[base + a.feature] = a.acc.value(plan.features[a.feature].aggregation, distinct: a.seen.count)
+            }
+            var distinct = [Int](repeating: 0, count: featureCount)
+            for i in 0..<featureCount where plan.features[i].aggregation == .distinctCount && endPane[plan.features[i].slot] != .min {
+                var seen: [Int32] = []
+                let s = UInt8(plan.features[i].slot)
+                for r in items where r.slot == s && r.index <= endPane[Int(s)] && r.index >= first[i] && !seen.contains(r.item) {
+                    seen.append(r.item)
                 }
+                distinct[i] = seen.count
+            }
+            for (i, f) in plan.features.enumerated() {
+                out.append(endPane[f.slot] == .min ? value(f, plan: plan, asOf: t)
+                           : accumulators[i].value(f.aggregation, distinct: distinct[i]))
             }
         }
 

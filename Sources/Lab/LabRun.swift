@@ -124,10 +124,11 @@ public struct LabRun {
         for (i, e) in plan.engines.enumerated() {
             let counters = runs.map { $0.counters[i] }
             let decisionsPerDay = Double(runs[0].measures[i].decisions) / (horizon / 86_400)
-            let storage = [.batch, .lambda].contains(e.kind) ? runs[0].storageBytes : 0
+            let storage = [.batch, .lambda, .rerank].contains(e.kind) ? runs[0].storageBytes : 0
             let cost = try model.perDay(.init(engine: e.name, kind: e.kind, resources: e.resources, vcpus: e.configuration.vcpus,
                                               speedWorkers: e.configuration.speedWorkers, counters: counters[0], runSeconds: runSeconds,
-                                              horizonSeconds: horizon, decisionsPerDay: decisionsPerDay, storageBytes: storage))
+                                              horizonSeconds: horizon, decisionsPerDay: decisionsPerDay, storageBytes: storage,
+                                              candidateWorkers: e.configuration.candidateWorkers))
             engines.append(ResultsBuilder.engineResult(.init(name: e.name, kind: e.kind, measures: runs.map { $0.measures[i] },
                                                              counters: counters, cost: cost), horizonSeconds: horizon))
         }

@@ -130,16 +130,11 @@ public final class ScenarioSimulation {
         for (time, timer) in context.takeTimers() { sim.schedule(.timer(timer), at: time) }
     }
 
-    /// Fits the models on warm-up decisions joined point in time to the offline store.
+    /// Fits the models on what warm-up (or the last retraining period)
+    /// labelled, joined point in time to the offline store (ModelFitting.swift).
     func train() throws {
         try context.syncOfflineStore()
-        let rows = training.rows
-        guard rows.contains(where: \.truth.label), rows.contains(where: { !$0.truth.label }) else {
-            throw SimulationError("warm-up \(plan.scenario.warmup) produced no \(rows.contains(where: \.truth.label) ? "negative" : "positive") labels to train on; lengthen 'warmup' or raise the scale")
-        }
-        let set = try context.offlineStore.trainingSet(plan.view, labels: rows.map { ($0.request.entity, $0.request.time, $0.truth.label) })
-        models = try TrainedModels.fit(plan.view, entityFeatures: set.features, requests: rows.map(\.request),
-                                       labels: set.labels, negativeRate: training.negativeRate)
+        models = try fitModels()
         fits += 1
         // The next fit learns from what is labelled from now on.
         training = TrainingSample(randomness: RandomSource(seed: plan.scenario.seed).source("training").stream("sample-\(fits)"))

@@ -10,9 +10,13 @@ public struct PredictionRow: Hashable, Sendable {
     public var computedAt: SimTime
     /// The event time its features were as of.
     public var featuresAsOf: SimTime
+    /// For a ranking, the entity's items best first (`score` is the first
+    /// one's). Served from memory; the store keeps the score row only.
+    public var items: [Int32]
 
-    public init(entity: Int32, score: Float, computedAt: SimTime, featuresAsOf: SimTime) {
+    public init(entity: Int32, score: Float, computedAt: SimTime, featuresAsOf: SimTime, items: [Int32] = []) {
         self.entity = entity; self.score = score; self.computedAt = computedAt; self.featuresAsOf = featuresAsOf
+        self.items = items
     }
 }
 

@@ -4,7 +4,22 @@ import SimKernel
 import Workloads
 @testable import Features
 
-/// A view exercising every aggregation over every window kind, with filters.
+/// Three topics for items 0…8, soft for some and one-hot for others; item 9
+/// is outside the catalogue (its topic weights read 0).
+struct SmallCatalogue: ItemContent {
+    var topicCount: Int { 3 }
+    func topics(of item: Int32) -> [Float]? {
+        guard item >= 0, item < 9 else { return nil }
+        return item % 2 == 0 ? [0.5, 0.25, 0.25].rotated(Int(item) / 2) : [0, 0, 1].rotated(Int(item) / 2)
+    }
+}
+
+extension Array {
+    func rotated(_ by: Int) -> [Element] { indices.map { self[($0 + by) % count] } }
+}
+
+/// A view exercising every aggregation over every window kind, with filters,
+/// and every aggregation of a topic measure.
 func everyKindView() -> FeatureView {
     var aggregates: [AggregateFeature] = []
     let windows: [Window] = [.tumbling(.minutes(10)), .sliding(size: .minutes(30), hop: .minutes(5)),
@@ -12,12 +27,17 @@ func everyKindView() -> FeatureView {
     for (w, window) in windows.enumerated() {
         for aggregation in Aggregation.allCases where aggregation != .timeSinceLast {
             aggregates.append(AggregateFeature("\(aggregation.rawValue)_w\(w)", aggregation, over: window))
+            aggregates.append(AggregateFeature("topic\(w % 3)_\(aggregation.rawValue)_w\(w)", aggregation, over: window,
+                                               of: .itemTopic(w % 3)))
         }
         aggregates.append(AggregateFeature("risky_count_w\(w)", .count, over: window, where: EventFilter(itemAtLeast: 7)))
+        aggregates.append(AggregateFeature("risky_topic1_sum_w\(w)", .sum, over: window, where: EventFilter(itemAtLeast: 7),
+                                           of: .itemTopic(1)))
     }
     aggregates.append(AggregateFeature("since_last", .timeSinceLast, over: .sliding(size: .hours(1), hop: .minutes(1))))
     aggregates.append(AggregateFeature("since_last_risky", .timeSinceLast, over: .tumbling(.minutes(20)), where: EventFilter(itemAtLeast: 7)))
-    return FeatureView(name: "every-kind", aggregates: aggregates, ratios: [("sum_over_count", 1, 0)], ttl: .hours(1))
+    return FeatureView(name: "every-kind", aggregates: aggregates, ratios: [("sum_over_count", 1, 0)], ttl: .hours(1),
+                       itemTopics: ItemTopics(SmallCatalogue()))
 }
 
 /// Random events for a few entities: bursts and lulls, small item ids (so
@@ -129,5 +149,37 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
         let shifted = SkewCheck(view: view, sampleEvery: 1, injectedShift: .hours(1), readsPerEntity: 50).run(events: events)
         #expect(shifted.mismatches > 0)
         #expect(shifted.features.first { $0.feature == "since_last" }!.mismatches > 0, "time since last event moves by the shift")
+    }
+}
+
+@Suite struct CatalogueFeaturesTests {
+    /// Item features are the same definitions over the events keyed by their
+    /// item: incremental over the stream equals full recompute over each
+    /// item's events, and an item silent for a day stops being a candidate.
+    @Test func itemFeaturesMatchFullRecomputeAndSilentItemsDropOut() {
+        let view = FeatureCatalog.recsys(ItemTopics(SmallCatalogue()))
+        var catalogue = CatalogueFeatures(view, allowedLateness: nil)!
+        var byItem: [Int32: [DomainEvent]] = [:]
+        var rng = RandomSource(seed: 3).stream("catalogue")
+        var t: Int64 = 0
+        for n in 0..<2_000 {
+            t += Int64(rng.next() % 60_000_000)
+            let item = Int32(rng.next() % 9)
+            let kind: EventKind = n % 50 == 0 ? .publication : .click
+            let e = DomainEvent(kind: kind, eventTime: SimTime(microseconds: t), arrivalTime: SimTime(microseconds: t),
+                                entity: kind == .publication ? -1 : Int32(rng.next() % 5), item: item)
+            catalogue.process(e)
+            byItem[item, default: []].append(CatalogueFeatures.keyedByItem(e)!)
+        }
+        let now = SimTime(microseconds: t + 1)
+        let snapshot = catalogue.snapshot(at: now)
+        #expect(Set(snapshot.items) == Set(byItem.keys), "every item clicked in the last day is a candidate")
+        for (i, item) in snapshot.items.enumerated() {
+            expectSame(Array(snapshot.row(i)), FullRecompute.values(view.itemView, events: byItem[item]!, asOf: now),
+                       view.itemView.featureNames, "item \(item)")
+        }
+        // A click on item 0 a day and a half later: only item 0 is still a candidate.
+        catalogue.process(DomainEvent(kind: .click, eventTime: now + .hours(36), arrivalTime: now + .hours(36), entity: 1, item: 0))
+        #expect(catalogue.candidates(at: now + .hours(36)) == [0])
     }
 }

@@ -16,6 +16,7 @@ import Workloads
 ///       per_record: 20us             # feature computation + scoring, per entity
 ///       workers: 4
 ///       deadline: "06:00"            # an overrun is an SLA miss
+///       list_length: 20              # ranking workloads: items kept per user
 public struct BatchConfiguration: Hashable, Sendable {
     public enum Trigger: Hashable, Sendable {
         case cron(CronSchedule)
@@ -39,6 +40,9 @@ public struct BatchConfiguration: Hashable, Sendable {
     public var retry = RetryPolicy()
     public var retention: SimDuration?
     public var serving = ServingParameters()
+    /// Ranking workloads: how many items each user's precomputed list keeps
+    /// (a decision serves its first slate-size of them).
+    public var listLength = 20
 
     public init() {}
 
@@ -48,7 +52,10 @@ public struct BatchConfiguration: Hashable, Sendable {
         serving.lookupLatency = profile.lookupLatency
     }
 
-    public static func read(_ r: inout MappingReader, defaults: BatchConfiguration = .init()) -> BatchConfiguration {
+    /// Reads the keys of a batch job over `defaults`; `listLength` names the key of the
+    /// ranking lists' length and its default (the rerank engine calls it `candidates`).
+    public static func read(_ r: inout MappingReader, defaults: BatchConfiguration = .init(),
+                            listLength: (key: String, default: Int) = ("list_length", 20)) -> BatchConfiguration {
         var c = defaults
         let cron = r.optional("schedule", as: CronSchedule.self)
         let cadence = r.optional("cadence", as: SimDuration.self, .positive)
@@ -85,6 +92,7 @@ public struct BatchConfiguration: Hashable, Sendable {
         c.retry = RetryPolicy.read(&r)
         c.retention = r.optional("retention", as: SimDuration.self, .positive)
         c.serving = ServingParameters.read(&r, defaults: c.serving)
+        c.listLength = r.optional(listLength.key, default: listLength.default, in: 1...10_000)
         return c
     }
 

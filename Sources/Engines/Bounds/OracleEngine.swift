@@ -4,37 +4,45 @@ import SimKernel
 import Workloads
 
 /// The upper bound at this model quality: sees every event the moment it
-/// happens (no arrival delay, no processing), computes the features as of
-/// the decision time, scores the same full model, and answers in zero time.
+/// happens (no arrival delay, no processing), computes the features — of
+/// users and of the catalogue's items — as of the decision time, scores the
+/// same full model, and answers in zero time. (Item features are read again
+/// at each virtual minute boundary, when their windows move.)
 public final class OracleEngine: Engine {
     public let name: String
     public let kind: EngineKind = .oracle
     public private(set) var counters = EngineCounters()
-    var model: ScoringModel?
+    var decider: Decider?
     var features: IncrementalFeatures?
+    var items: CatalogueFeatures?
+    var catalogue = CatalogueCache()
 
     public init(name: String) { self.name = name }
 
     public func start(_ context: EngineContext) {
         // Events are observed in event-time order, so nothing is ever late.
         features = IncrementalFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
+        items = CatalogueFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
     }
 
-    public func modelsReady(_ models: TrainedModels, _ context: EngineContext) { model = models.full }
+    public func modelsReady(_ models: TrainedModels, _ context: EngineContext) {
+        decider = Decider(models, usesRequestFeatures: true, context)
+    }
     public func arrive(_ event: DomainEvent, _ context: EngineContext) {}
 
     public func observe(_ event: DomainEvent, _ context: EngineContext) {
         features!.process(event)
+        items?.process(event)
         counters.eventsProcessed += 1
     }
 
     public func decide(_ request: DecisionRequest, _ context: EngineContext) -> Answer {
         let now = context.now
-        guard let model else { return Answer(action: nil, answeredAt: now, fallback: true) }
-        let values = features!.values(for: request.entity, asOf: now)
-        let score = model.score(context.view, entity: values, request: request)
-        return Answer(action: DecisionPolicy.action(for: request, score: score, workload: context.workload), answeredAt: now,
-                      score: score, computedAt: now, featuresAsOf: now, modelVersion: model.version)
+        guard let decider else { return Answer(action: nil, answeredAt: now, fallback: true) }
+        let (action, score) = decider.decide(request, features: { features!.values(for: $0, asOf: now) },
+                                             items: { catalogue.items(at: now, decider) { items?.snapshot(at: now) } })
+        return Answer(action: action, answeredAt: now, score: score, computedAt: now, featuresAsOf: now,
+                      modelVersion: decider.version)
     }
 }
 

@@ -9,6 +9,7 @@ public enum EngineConfiguration: Hashable, Sendable {
     case streaming(StreamingConfiguration)
     case kappa(StreamingConfiguration)
     case lambda(LambdaConfiguration)
+    case rerank(RerankConfiguration)
     case oracle
     case baseline
 
@@ -29,10 +30,13 @@ public enum EngineConfiguration: Hashable, Sendable {
             case .streaming: configurations.append(.streaming(StreamingConfiguration.read(&reader, defaults: .init(profile: profile))))
             case .kappa: configurations.append(.kappa(StreamingConfiguration.read(&reader, kappa: true, defaults: .init(profile: profile))))
             case .lambda: configurations.append(.lambda(LambdaConfiguration.read(&reader, defaults: .init(profile: profile))))
+            case .rerank:
+                configurations.append(.rerank(RerankConfiguration.read(&reader, profile: profile)))
+                if Decider.shape(of: scenario.workload.kind) == .perDecision {
+                    diagnostics.error("a 'rerank' engine re-ranks a shortlist of items or customers; the '\(scenario.workload.kind.rawValue)' workload decides about one entity at a time, with nothing to shortlist: use batch, streaming, realtime, lambda or kappa", at: spec.location)
+                }
             case .oracle: configurations.append(.oracle)
             case .baseline: configurations.append(.baseline)
-            default:
-                diagnostics.error("the '\(spec.kind.rawValue)' engine is not implemented yet", at: spec.location)
             }
             reader.finish()
         }
@@ -47,6 +51,7 @@ public enum EngineConfiguration: Hashable, Sendable {
         case .realtime(let c): c.servers
         case .streaming(let c), .kappa(let c): c.workers
         case .lambda(let c): c.batch.workers
+        case .rerank(let c): c.rerank.servers
         case .oracle, .baseline: 0
         }
     }
@@ -57,6 +62,12 @@ public enum EngineConfiguration: Hashable, Sendable {
         return 0
     }
 
+    /// Workers of a burst candidates job beside always-on servers (rerank), else 0.
+    public var candidateWorkers: Int {
+        if case .rerank(let c) = self { return c.candidates.workers }
+        return 0
+    }
+
     public func makeEngine(name: String, index: Int32, randomness: RandomSource) -> any Engine {
         switch self {
         case .batch(let c): BatchEngine(name: name, index: index, configuration: c, randomness: randomness)
@@ -64,6 +75,7 @@ public enum EngineConfiguration: Hashable, Sendable {
         case .streaming(let c): StreamingEngine(name: name, index: index, configuration: c, randomness: randomness)
         case .kappa(let c): StreamingEngine(name: name, kind: .kappa, index: index, configuration: c, randomness: randomness)
         case .lambda(let c): LambdaEngine(name: name, index: index, configuration: c)
+        case .rerank(let c): RerankEngine(name: name, index: index, configuration: c, randomness: randomness)
         case .oracle: OracleEngine(name: name)
         case .baseline: BaselineEngine(name: name)
         }

@@ -39,6 +39,8 @@ public struct TrainedModels: Sendable {
     public let full: ScoringModel
     public let trainingRows: Int
     public let positives: Int
+    /// The ranking workloads' model (see `RankingModel`); nil for the others.
+    public var ranking: RankingModel? = nil
 
     /// Fits both models on a point-in-time-correct training set. Negatives may
     /// have been subsampled at `negativeRate`; the intercept is corrected by

@@ -8,8 +8,9 @@ import Workloads
 /// every entity's features from what had arrived by its snapshot; a speed
 /// layer streams the events that arrived since; the serving layer merges the
 /// two at request time (pane summaries merge exactly) and scores the full
-/// model. With a zero-delay speed layer it sees exactly what an oracle sees
-/// of the arrived events.
+/// model — the items' features merged the same way for a ranking workload.
+/// With a zero-delay speed layer it sees exactly what an oracle sees of the
+/// arrived events.
 public final class LambdaEngine: Engine {
     public let name: String
     public let kind: EngineKind = .lambda
@@ -17,12 +18,14 @@ public final class LambdaEngine: Engine {
     public private(set) var counters = EngineCounters()
     let index: Int32
 
-    var model: ScoringModel?
+    var decider: Decider?
     var batchView: IncrementalFeatures?
+    var batchCatalogue: CatalogueFeatures?
+    var catalogue = CatalogueCache()
     /// Speed layers by the snapshot they start after; the oldest serves until
     /// the view for the next snapshot is published.
     var speed: [(since: SimTime, pipeline: FeaturePipeline)] = []
-    var building: (snapshot: SimTime, view: IncrementalFeatures)?
+    var building: (snapshot: SimTime, view: IncrementalFeatures, catalogue: CatalogueFeatures?)?
 
     enum Timer: Int32 { case run = 1, publish = 2 }
 
@@ -44,8 +47,8 @@ public final class LambdaEngine: Engine {
     }
 
     public func modelsReady(_ models: TrainedModels, _ context: EngineContext) {
-        if model == nil && building == nil { runBatchLayer(context) }  // as the batch engine does: a view to start from
-        model = models.full
+        if decider == nil && building == nil { runBatchLayer(context) }  // as the batch engine does: a view to start from
+        decider = Decider(models, usesRequestFeatures: true, context)
     }
 
     public func arrive(_ event: DomainEvent, _ context: EngineContext) {
@@ -67,6 +70,8 @@ public final class LambdaEngine: Engine {
         case .publish:
             guard let built = building else { return }
             batchView = built.view
+            batchCatalogue = built.catalogue
+            catalogue.invalidate()
             building = nil
             speed.removeAll { $0.since < built.snapshot }
         case nil:
@@ -79,11 +84,15 @@ public final class LambdaEngine: Engine {
     func runBatchLayer(_ context: EngineContext) {
         let snapshot = context.now
         var view = IncrementalFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
+        var items = CatalogueFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
         var records = 0
         do {
             try context.syncOfflineStore()
             try context.offlineStore.forEachEntity(arrivedBy: snapshot, eventTimeAfter: snapshot - context.view.reach) { _, events in
-                for e in events { view.process(e) }
+                for e in events {
+                    view.process(e)
+                    items?.process(e)
+                }
                 records += 1
             }
         } catch {
@@ -94,7 +103,7 @@ public final class LambdaEngine: Engine {
         let duration = c.startup + SimDuration(microseconds: c.perRecord.microseconds * Int64(records) / Int64(c.workers))
         counters.busySeconds += duration.seconds * Double(c.workers)
         counters.jobSeconds.append(duration.seconds)
-        building = (snapshot, view)
+        building = (snapshot, view, items)
         speed.append((snapshot, makeSpeedLayer(context)))
         context.schedule(EngineTimer(engine: index, code: Timer.publish.rawValue), at: snapshot + duration)
     }
@@ -102,15 +111,17 @@ public final class LambdaEngine: Engine {
     public func decide(_ request: DecisionRequest, _ context: EngineContext) -> Answer {
         let now = context.now
         let answeredAt = now + configuration.serving.lookupLatency
-        guard let model else { return Answer(action: nil, answeredAt: answeredAt, fallback: true) }
+        guard let decider else { return Answer(action: nil, answeredAt: answeredAt, fallback: true) }
         speed[0].pipeline.advance(to: now)
         let layer = speed[0].pipeline
-        let values = batchView.map { $0.values(for: request.entity, asOf: now, mergedWith: layer.features) }
-            ?? layer.values(for: request.entity, at: now)
-        let score = model.score(context.view, entity: values, request: request)
-        return Answer(action: DecisionPolicy.action(for: request, score: score, workload: context.workload),
-                      answeredAt: answeredAt, score: score, computedAt: now, featuresAsOf: layer.asOf(now),
-                      modelVersion: model.version)
+        let (action, score) = decider.decide(request, features: { features(for: $0, context) }, items: {
+            catalogue.items(at: now, decider) {
+                guard let fresh = layer.catalogue else { return nil }
+                return batchCatalogue.map { $0.snapshot(at: now, mergedWith: fresh) } ?? fresh.snapshot(at: now)
+            }
+        })
+        return Answer(action: action, answeredAt: answeredAt, score: score, computedAt: now, featuresAsOf: layer.asOf(now),
+                      modelVersion: decider.version)
     }
 
     public func finish(_ context: EngineContext) {

@@ -15,6 +15,8 @@ import SimKernel
 ///       crash_rate: 1/d                # per server
 ///       restart_time: 30s
 ///       feature_per_event: 20us        # the streaming features feeding the online store
+///       out_of_orderness: 2s           # … their watermark
+///       allowed_lateness: 5m           # or unbounded: a daily dump arrives a day late
 public struct RealTimeConfiguration: Hashable, Sendable {
     public enum Fallback: Hashable, Sendable {
         case batch(String)
@@ -36,6 +38,7 @@ public struct RealTimeConfiguration: Hashable, Sendable {
     public var crashRate = Rate(perSecond: 0)
     public var restartTime = SimDuration.seconds(30)
     var featureThroughput = FeaturePipeline.Throughput()
+    var featureLateness = FeaturePipeline.Lateness()
 
     public init() {}
 
@@ -46,10 +49,7 @@ public struct RealTimeConfiguration: Hashable, Sendable {
     }
 
     public static func read(_ r: inout MappingReader, batchEngines: [String], defaults: RealTimeConfiguration = .init()) -> RealTimeConfiguration {
-        var c = defaults
-        c.servers = r.optional("servers", default: c.servers, in: 1...100_000)
-        c.service = ServiceTime.read(&r, prefix: "service", default: c.service)
-        c.timeout = r.optional("timeout", as: SimDuration.self, .positive) ?? c.timeout
+        var c = readServing(&r, defaults: defaults)
         let fallback = r.optional("fallback", default: FallbackKind.default)
         let fallbackEngine = r.optional("fallback_engine", as: String.self)
         switch fallback {
@@ -64,6 +64,16 @@ public struct RealTimeConfiguration: Hashable, Sendable {
             }
             c.fallback = .batch(engine)
         }
+        return c
+    }
+
+    /// Every key but the fallback's: the server pool, its faults and the
+    /// feature stream — what the rerank engine's re-ranking stage reads too.
+    static func readServing(_ r: inout MappingReader, defaults: RealTimeConfiguration) -> RealTimeConfiguration {
+        var c = defaults
+        c.servers = r.optional("servers", default: c.servers, in: 1...100_000)
+        c.service = ServiceTime.read(&r, prefix: "service", default: c.service)
+        c.timeout = r.optional("timeout", as: SimDuration.self, .positive) ?? c.timeout
         if var a = r.optionalMapping("autoscale") {
             var policy = Autoscale()
             policy.targetUtilization = a.optional("target_utilization", default: Percentage(fraction: policy.targetUtilization),
@@ -78,6 +88,7 @@ public struct RealTimeConfiguration: Hashable, Sendable {
         c.crashRate = r.optional("crash_rate", default: c.crashRate)
         c.restartTime = r.optional("restart_time", default: c.restartTime)
         c.featureThroughput.perEvent = r.optional("feature_per_event", default: c.featureThroughput.perEvent, .atLeast(.zero))
+        c.featureLateness = FeaturePipeline.Lateness.read(&r)
         return c
     }
 

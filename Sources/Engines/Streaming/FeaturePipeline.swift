@@ -1,9 +1,11 @@
 import DequeModule
 import Features
+import ScenarioSpec
 import SimKernel
 import Workloads
 
-/// A stream processor's consumer in front of the incremental features: it
+/// A stream processor's consumer in front of the incremental features (of
+/// users and, for a catalogue, of items): it
 /// takes arrivals in order, each costing `perEvent ÷ workers` of processing
 /// (or waiting for the next micro-batch), so a burst faster than its
 /// throughput builds consumer lag — and that lag is staleness.
@@ -20,7 +22,28 @@ struct FeaturePipeline {
         var microBatch: SimDuration?
     }
 
+    /// How the consumer's event-time watermark treats out-of-order events.
+    struct Lateness: Hashable, Sendable {
+        /// The watermark trails the latest event time by this much.
+        var outOfOrderness = SimDuration.seconds(2)
+        /// Events later than this behind the watermark are dropped; nil accepts any.
+        var allowed: SimDuration? = .minutes(5)
+
+        /// Reads `out_of_orderness` and `allowed_lateness` (a duration or `unbounded`).
+        static func read(_ r: inout MappingReader) -> Lateness {
+            var l = Lateness()
+            l.outOfOrderness = r.optional("out_of_orderness", default: l.outOfOrderness)
+            if let lateness = r.take("allowed_lateness") {
+                if lateness.text == "unbounded" { l.allowed = nil }
+                else { l.allowed = SimDuration.read(lateness, r.diagnostics) ?? l.allowed }
+            }
+            return l
+        }
+    }
+
     var features: IncrementalFeatures
+    /// The items' features, behind the same consumer (ranking views only).
+    var catalogue: CatalogueFeatures?
     let throughput: Throughput
     var pending = Deque<(done: SimTime, event: DomainEvent)>()
     var consumerFreeAt = SimTime.zero
@@ -28,9 +51,14 @@ struct FeaturePipeline {
     /// Processing time spent, for utilisation.
     var busy = SimDuration.zero
 
+    init(_ view: FeatureView, throughput: Throughput, lateness: Lateness) {
+        self.init(view, throughput: throughput, outOfOrderness: lateness.outOfOrderness, allowedLateness: lateness.allowed)
+    }
+
     init(_ view: FeatureView, throughput: Throughput, outOfOrderness: SimDuration = .seconds(2),
          allowedLateness: SimDuration? = .minutes(5)) {
         features = IncrementalFeatures(view, outOfOrderness: outOfOrderness, allowedLateness: allowedLateness)
+        catalogue = CatalogueFeatures(view, outOfOrderness: outOfOrderness, allowedLateness: allowedLateness)
         self.throughput = throughput
     }
 
@@ -66,6 +94,7 @@ struct FeaturePipeline {
         while let head = pending.first, head.done <= now {
             pending.removeFirst()
             features.process(head.event)
+            catalogue?.process(head.event)
             maxLag = max(maxLag, head.done - head.event.arrivalTime)
             applied(head.event, head.done, features, asOf(head.done))
         }
@@ -79,4 +108,7 @@ struct FeaturePipeline {
     func values(for entity: Int32, at now: SimTime) -> [Float] {
         features.values(for: entity, asOf: now)
     }
+
+    /// The candidate items and their features now; nil for a view without items.
+    func items(at now: SimTime) -> CatalogueSnapshot? { catalogue?.snapshot(at: now) }
 }

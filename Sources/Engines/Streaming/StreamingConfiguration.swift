@@ -14,6 +14,7 @@ import SimKernel
 ///       checkpoint_interval: 1m
 ///       stall_rate: 1/d              # consumer stalls…
 ///       stall_duration: 2m           # …for this long, then replays since the checkpoint
+///       list_length: 20              # ranking workloads, with rescore: items kept per user
 public struct StreamingConfiguration: Hashable, Sendable {
     var throughput = FeaturePipeline.Throughput()
     public var outOfOrderness = SimDuration.seconds(2)
@@ -27,6 +28,8 @@ public struct StreamingConfiguration: Hashable, Sendable {
     /// Kappa: processing cost per retained event during a replay.
     public var replayCost = SimDuration.microseconds(5)
     public var serving = ServingParameters()
+    /// Ranking workloads, with `rescore`: how many items each user's list keeps.
+    public var listLength = 20
 
     public init() {}
 
@@ -45,11 +48,9 @@ public struct StreamingConfiguration: Hashable, Sendable {
         c.throughput.perEvent = r.optional("per_event", default: c.throughput.perEvent, .atLeast(.zero))
         c.throughput.workers = r.optional("workers", default: c.throughput.workers, in: 1...10_000)
         c.throughput.microBatch = r.optional("micro_batch", as: SimDuration.self, .positive)
-        c.outOfOrderness = r.optional("out_of_orderness", default: c.outOfOrderness)
-        if let lateness = r.take("allowed_lateness") {
-            if lateness.text == "unbounded" { c.allowedLateness = nil }
-            else { c.allowedLateness = SimDuration.read(lateness, r.diagnostics) ?? c.allowedLateness }
-        }
+        let lateness = FeaturePipeline.Lateness.read(&r)
+        c.outOfOrderness = lateness.outOfOrderness
+        c.allowedLateness = lateness.allowed
         c.rescore = r.optional("rescore", default: kappa ? false : c.rescore)
         c.checkpointInterval = r.optional("checkpoint_interval", default: c.checkpointInterval, .positive)
         c.stallRate = r.optional("stall_rate", default: c.stallRate)
@@ -57,6 +58,7 @@ public struct StreamingConfiguration: Hashable, Sendable {
         c.replayOnModelChange = kappa
         c.replayCost = r.optional("replay_cost", default: c.replayCost, .positive)
         c.serving = ServingParameters.read(&r, defaults: c.serving)
+        c.listLength = r.optional("list_length", default: c.listLength, in: 1...10_000)
         return c
     }
 }

@@ -9,7 +9,10 @@ import Workloads
 /// micro-batches) with a throughput limit, maintains the windowed features
 /// with watermarks and allowed lateness, materialises each updated entity's
 /// vector into the online store, and — with `rescore` — re-scores the entity
-/// on every update so decisions read a precomputed prediction. Without
+/// on every update so decisions read a precomputed prediction (for a ranking
+/// workload, re-ranks the user's list against the catalogue it keeps behind
+/// the same consumer; a campaign reads every customer's latest score — so a
+/// customer who falls silent keeps the score of their last event). Without
 /// `rescore`, a decision scores the online features on request. State is
 /// checkpointed at an interval; a stall stops the consumer, and after a
 /// crash it restarts and replays what arrived since the last checkpoint.
@@ -23,9 +26,10 @@ public final class StreamingEngine: Engine {
     var pipeline: FeaturePipeline?
     var online: OnlineStore?
     var predictions = ServingTable()
-    var model: ScoringModel?
+    var decider: Decider?
     /// The next model, once a replay of the retained log has rebuilt predictions with it (kappa).
-    var pendingModel: ScoringModel?
+    var pendingDecider: Decider?
+    var catalogue = CatalogueCache()
     var faults: RandomStream
     var lastCheckpoint = SimTime.zero
     var eventsSinceCheckpoint = 0
@@ -51,13 +55,13 @@ public final class StreamingEngine: Engine {
     }
 
     public func modelsReady(_ models: TrainedModels, _ context: EngineContext) {
-        let next = configuration.rescore ? models.entityOnly : models.full
-        guard model != nil, configuration.replayOnModelChange else {
-            model = next
+        let next = Decider(models, usesRequestFeatures: !configuration.rescore, context)
+        guard decider != nil, configuration.replayOnModelChange else {
+            decider = next
             return
         }
         // Kappa: the new model goes live only after the retained log has been replayed through it.
-        pendingModel = next
+        pendingDecider = next
         counters.replays += 1
         let replay = SimDuration(microseconds: configuration.replayCost.microseconds * Int64(retained)
                                  / Int64(configuration.throughput.workers))
@@ -72,22 +76,29 @@ public final class StreamingEngine: Engine {
         apply(upTo: context.now, context)
     }
 
-    /// Applies finished events: materialise the entity's features and, with rescoring, its prediction.
+    /// Applies finished events: materialise the entity's features and, with
+    /// rescoring, its prediction (a ranking against the catalogue as of now).
     func apply(upTo now: SimTime, _ context: EngineContext) {
-        let view = context.view
-        let rescoreWith = configuration.rescore ? model : nil
+        let rescoreWith = configuration.rescore ? decider : nil
         var updates: [(entity: Int32, values: [Float], done: SimTime, asOf: SimTime)] = []
         pipeline!.advance(to: now) { event, done, features, asOf in
-            updates.append((event.entity, features.values(for: event.entity, asOf: done), done, asOf))
+            // A catalogue event (a publication) updates the items, no user.
+            updates.append((event.entity, event.entity >= 0 ? features.values(for: event.entity, asOf: done) : [], done, asOf))
         }
-        for u in updates {
+        var items: PreparedItems?
+        if let decider = rescoreWith, decider.shape == .ranking, updates.contains(where: { $0.entity >= 0 }) {
+            items = catalogue.items(at: now, decider) { pipeline!.items(at: now) }
+        }
+        for (i, u) in updates.enumerated() {
             counters.eventsProcessed += 1
+            guard u.entity >= 0 else { continue }
             online!.put(entity: u.entity, values: u.values, asOf: u.asOf)
-            if let model = rescoreWith {
-                let score = model.score(view, entity: u.values, request: nil)
-                predictions.publish(PredictionRow(entity: u.entity, score: score, computedAt: u.done, featuresAsOf: u.asOf),
-                                    modelVersion: model.version)
-            }
+            // Of several updates of one user in this batch, only the last one's list would be read.
+            guard let decider = rescoreWith,
+                  decider.shape != .ranking || !updates[(i + 1)...].contains(where: { $0.entity == u.entity }) else { continue }
+            let p = decider.prediction(for: u.entity, features: u.values, items: items, length: configuration.listLength)
+            predictions.publish(PredictionRow(entity: u.entity, score: p.score, computedAt: u.done, featuresAsOf: u.asOf,
+                                               items: p.items), modelVersion: decider.version)
         }
     }
 
@@ -95,23 +106,35 @@ public final class StreamingEngine: Engine {
         let now = context.now
         apply(upTo: now, context)
         let answeredAt = now + configuration.serving.lookupLatency
+        guard let decider else { return Answer(action: nil, answeredAt: answeredAt, fallback: true) }
+        let ttl = context.view.ttl
+        if configuration.rescore && decider.shape == .population {
+            // Every customer's latest prediction still within the TTL.
+            let live = predictions.all().filter { now - $0.entry.featuresAsOf <= ttl }
+            let ids = decider.contacts(request, scored: live.map { ($0.entity, $0.entry.score) })
+            let used = ids.compactMap { predictions.prediction(for: $0) }
+            return Answer(action: .contact(ids), answeredAt: answeredAt, score: used.first?.score,
+                          computedAt: used.map(\.computedAt).min() ?? now, featuresAsOf: used.map(\.featuresAsOf).min() ?? pipeline!.asOf(now),
+                          modelVersion: decider.version)
+        }
         if configuration.rescore {
-            guard let p = predictions.prediction(for: request.entity), now - p.featuresAsOf <= context.view.ttl else {
+            guard let p = predictions.prediction(for: request.entity), now - p.featuresAsOf <= ttl else {
                 counters.fallbacks += 1
                 return Answer(action: nil, answeredAt: answeredAt, fallback: true)
             }
-            return Answer(action: DecisionPolicy.action(for: request, score: p.score, workload: context.workload),
+            return Answer(action: decider.action(for: request, storedScore: p.score, items: p.items),
                           answeredAt: answeredAt, score: p.score, computedAt: p.computedAt, featuresAsOf: p.featuresAsOf,
                           modelVersion: p.modelVersion)
         }
-        guard let model else { return Answer(action: nil, answeredAt: answeredAt, fallback: true) }
         // Score on request from the online store; a missing or expired vector reads as no history.
-        let stored = online!.get(entity: request.entity, at: now)
-        let values = stored.map { Array($0.values) } ?? pipeline!.values(for: request.entity, at: now)
-        let score = model.score(context.view, entity: values, request: request)
-        return Answer(action: DecisionPolicy.action(for: request, score: score, workload: context.workload),
-                      answeredAt: answeredAt, score: score, computedAt: now, featuresAsOf: stored?.asOf ?? pipeline!.asOf(now),
-                      modelVersion: model.version)
+        func features(_ entity: Int32) -> [Float] {
+            online!.get(entity: entity, at: now).map { Array($0.values) } ?? pipeline!.values(for: entity, at: now)
+        }
+        let (action, score) = decider.decide(request, features: features,
+                                             items: { catalogue.items(at: now, decider) { pipeline!.items(at: now) } })
+        let asOf = request.entity >= 0 ? online!.get(entity: request.entity, at: now)?.asOf : nil
+        return Answer(action: action, answeredAt: answeredAt, score: score, computedAt: now,
+                      featuresAsOf: asOf ?? pipeline!.asOf(now), modelVersion: decider.version)
     }
 
     public func fire(_ timer: EngineTimer, _ context: EngineContext) {
@@ -128,8 +151,8 @@ public final class StreamingEngine: Engine {
             pipeline!.stall(until: context.now + configuration.stallDuration + replay)
             scheduleStall(context)
         case .replayDone:
-            if let next = pendingModel { model = next }
-            pendingModel = nil
+            if let next = pendingDecider { decider = next }
+            pendingDecider = nil
         case nil:
             preconditionFailure("unknown streaming timer \(timer.code)")
         }

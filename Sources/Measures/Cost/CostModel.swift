@@ -11,7 +11,8 @@ import SimKernel
 /// - compute: always-on instances for the whole run, or burst instances for
 ///   each job's duration with the catalogue's per-start minimum (per-second
 ///   billing); a real-time pool's instances follow its server-seconds, so
-///   autoscaling shows; a lambda's speed layer is an always-on part of its own.
+///   autoscaling shows; a lambda's speed layer is an always-on part of its own,
+///   a rerank's candidates job a burst part of its own.
 /// - storage: the SQLite files the engine reads and writes, per GB-month.
 /// - memory: in-memory state (online store, stream windows), per GB-month.
 /// - reads: one key-value read per decision served, per million.
@@ -28,6 +29,8 @@ public struct CostModel: Sendable {
         public var resources: Resources
         public var vcpus: Int
         public var speedWorkers: Int
+        /// Workers of a burst candidates job beside always-on servers (rerank).
+        public var candidateWorkers: Int
         public var counters: EngineCounters
         /// Virtual seconds simulated (warm-up and horizon): what always-on pays for.
         public var runSeconds: Double
@@ -38,8 +41,9 @@ public struct CostModel: Sendable {
         public var storageBytes: Int
 
         public init(engine: String, kind: EngineKind, resources: Resources, vcpus: Int, speedWorkers: Int,
-                    counters: EngineCounters, runSeconds: Double, horizonSeconds: Double, decisionsPerDay: Double, storageBytes: Int) {
-            self.horizonSeconds = horizonSeconds
+                    counters: EngineCounters, runSeconds: Double, horizonSeconds: Double, decisionsPerDay: Double, storageBytes: Int,
+                    candidateWorkers: Int = 0) {
+            self.horizonSeconds = horizonSeconds; self.candidateWorkers = candidateWorkers
             self.engine = engine; self.kind = kind; self.resources = resources; self.vcpus = vcpus
             self.speedWorkers = speedWorkers; self.counters = counters; self.runSeconds = runSeconds
             self.decisionsPerDay = decisionsPerDay; self.storageBytes = storageBytes
@@ -61,12 +65,15 @@ public struct CostModel: Sendable {
         var parts: [EngineResult.CostComponent] = []
         let sized = u.resources.instances ?? max(1, Int((Double(u.vcpus) / Double(type.vcpus)).rounded(.up)))
         let compute: Double
-        switch u.resources.billing {
-        case .burst:
+        // Jobs run once the models exist, i.e. over the horizon: spread them over it.
+        func burstPerRun(hourly: Double, instances: Int) -> Double {
             let minimum = catalog.minimumBilling.seconds
             let billed = u.counters.jobSeconds.reduce(0) { $0 + max($1, minimum) }
-            // Jobs run once the models exist, i.e. over the horizon: spread them over it.
-            compute = billed / 3600 * hourly * Double(sized) * days / (u.horizonSeconds / 86_400)
+            return billed / 3600 * hourly * Double(instances) * days / (u.horizonSeconds / 86_400)
+        }
+        switch u.resources.billing {
+        case .burst:
+            compute = burstPerRun(hourly: hourly, instances: sized)
         case .alwaysOn:
             if u.kind == .realtime || u.kind == .rerank, u.resources.instances == nil, u.counters.capacitySeconds > 0 {
                 // Server-seconds → instance-hours: autoscaling is paid as it scaled.
@@ -76,6 +83,10 @@ public struct CostModel: Sendable {
             }
         }
         parts.append(.init(component: "compute", perDay: compute / days))
+        if u.candidateWorkers > 0, let batch = catalog.instances["m6i.2xlarge"] ?? Optional(type) {
+            let instances = max(1, Int((Double(u.candidateWorkers) / Double(batch.vcpus)).rounded(.up)))
+            parts.append(.init(component: "candidates job", perDay: burstPerRun(hourly: batch.hourly.dollarsPerHour, instances: instances) / days))
+        }
         if u.speedWorkers > 0, let speed = catalog.instances["m6i.large"] ?? Optional(type) {
             let instances = max(1, Int((Double(u.speedWorkers) / Double(speed.vcpus)).rounded(.up)))
             parts.append(.init(component: "speed layer", perDay: 24 * speed.hourly.dollarsPerHour * Double(instances)))
