@@ -32,7 +32,7 @@ public struct IncrementalFeatures {
     /// Events beyond the allowed lateness: counted, never merged.
     public private(set) var droppedLate = 0
 
-    let plan: Plan
+    var plan: Plan
     var entities: [EntityState] = []
     /// Entities with state that may expire, with the watermark at which to look again.
     var expiryQueue = Deque<(at: Int64, entity: Int32)>()
@@ -50,6 +50,8 @@ public struct IncrementalFeatures {
         for s in entities where !s.isEmpty {
             e += 1
             r += s.panes.count + s.sessions.count + s.items.count
+            // A pane of a distinct-count slot holds its first item inline; count it as the item record it replaces.
+            for p in s.panes where plan.slots[Int(p.slot)].needsItems { r += 1 }
         }
         return (e, r)
     }
@@ -76,9 +78,8 @@ public struct IncrementalFeatures {
             let s = UInt8(slotIndex)
             switch slot.kind {
             case .panes(let hop):
-                let index = paneIndex(t, hop: hop)
-                entities[id].addToPane(slot: s, index: index, time: t, amount: amount)
-                if slot.needsItems { entities[id].addItem(slot: s, index: index, item: e.item) }
+                let key = PaneRecord.key(slot: s, index: paneIndex(t, hop: hop))
+                entities[id].addToPane(key: key, time: t, amount: amount, item: e.item, keepItems: slot.needsItems)
             case .sessions(let gap):
                 entities[id].addToSession(slot: s, time: t, amount: amount, item: e.item, gap: gap, keepItems: slot.needsItems)
             case .latest:
@@ -91,6 +92,8 @@ public struct IncrementalFeatures {
 
     /// Frees state that no future read or accepted event can touch.
     mutating func expire() {
+        guard let first = expiryQueue.first, first.at <= watermark else { return }
+        plan.setCutoffs(watermark: watermark)
         while let head = expiryQueue.first, head.at <= watermark {
             expiryQueue.removeFirst()
             entities[Int(head.entity)].evict(plan: plan, watermark: watermark, allowedLateness: allowedLateness)
@@ -169,6 +172,22 @@ extension IncrementalFeatures {
         var features: [Feature] = []
         /// How long after an event its entity should be looked at for expiry.
         var retention: Int64 = 0
+        /// Per slot: panes with an index at or below this have expired at the
+        /// watermark of the last `setCutoffs` (Int64.min for slots without panes).
+        /// One division per slot per watermark instead of one per pane record.
+        var cutoffs: [Int64] = []
+        /// Per slot: the session gap, or nil for slots without sessions.
+        var gaps: [Int64?] = []
+
+        /// Sets `cutoffs` for `watermark`: a pane p of a slot with hop h and
+        /// largest window m is read by no read at or after the watermark when
+        /// p·h ≤ ⌊w/h⌋·h − m, and as m is a multiple of h, when p ≤ ⌊w/h⌋ − m/h.
+        mutating func setCutoffs(watermark: Int64) {
+            for i in slots.indices {
+                guard case .panes(let hop) = slots[i].kind else { continue }
+                cutoffs[i] = floorDiv(watermark, hop) &- slots[i].maxSize / hop
+            }
+        }
 
         init(_ view: FeatureView) {
             for f in view.aggregates {
@@ -201,27 +220,64 @@ extension IncrementalFeatures {
             }
             precondition(slots.count <= Int(UInt8.max), "too many feature slots")
             retention = max(view.reach.microseconds, 1)
+            cutoffs = Array(repeating: .min, count: slots.count)
+            gaps = slots.map { if case .sessions(let gap) = $0.kind { gap } else { nil } }
         }
     }
 
+    /// A pane's accumulator, keyed by slot and pane index packed into one
+    /// word (one comparison per record when searching), with the item of the
+    /// event that opened it inline: most panes of a one-second hop hold a
+    /// single event, so distinct counts rarely need an `ItemRecord`. 40 bytes.
     struct PaneRecord {
-        var slot: UInt8
-        var index: Int64
+        /// index << 8 | slot.
+        var key: Int64
         var accumulator: Accumulator
+        /// The first item seen in this pane; meaningful only in slots that keep items.
+        var item: Int32
+
+        init(slot: UInt8, index: Int64, accumulator: Accumulator, item: Int32 = -1) {
+            self.key = Self.key(slot: slot, index: index)
+            self.accumulator = accumulator
+            self.item = item
+        }
+
+        init(key: Int64, accumulator: Accumulator, item: Int32) {
+            self.key = key; self.accumulator = accumulator; self.item = item
+        }
+
+        /// Pane indices fit in 56 bits: a one-microsecond hop reaches a thousand years.
+        @inline(__always) static func key(slot: UInt8, index: Int64) -> Int64 {
+            precondition(index >= -(1 << 55) && index < 1 << 55, "pane index \(index) out of range")
+            return index << 8 | Int64(slot)
+        }
+        var slot: UInt8 { UInt8(truncatingIfNeeded: key) }
+        var index: Int64 { key >> 8 }
+        /// The index of the one record a `latest` slot keeps (never read as an index).
+        static let latestIndex: Int64 = (1 << 55) - 1
     }
 
+    /// A distinct item of a pane beyond the one its `PaneRecord` holds inline.
     struct ItemRecord: Equatable {
-        var slot: UInt8
-        var index: Int64
+        /// index << 8 | slot, as in `PaneRecord`.
+        var key: Int64
         var item: Int32
+
+        var slot: UInt8 { UInt8(truncatingIfNeeded: key) }
+        var index: Int64 { key >> 8 }
     }
 
     struct SessionRecord {
-        var slot: UInt8
+        // Fields ordered so the record packs into 56 bytes.
         var start: Int64
         var last: Int64
         var accumulator: Accumulator
+        var slot: UInt8
         var items: [Int32]
+
+        init(slot: UInt8, start: Int64, last: Int64, accumulator: Accumulator, items: [Int32]) {
+            self.start = start; self.last = last; self.accumulator = accumulator; self.slot = slot; self.items = items
+        }
     }
 
     /// One entity's accumulators, each kind in one array whatever the number of
@@ -233,24 +289,25 @@ extension IncrementalFeatures {
 
         var isEmpty: Bool { panes.isEmpty && items.isEmpty && sessions.isEmpty }
 
-        mutating func addToPane(slot: UInt8, index: Int64, time: Int64, amount: Float) {
+        /// Adds an event to the pane `key`, and its item to the pane's distinct
+        /// items when the slot keeps them.
+        mutating func addToPane(key: Int64, time: Int64, amount: Float, item: Int32, keepItems: Bool) {
             // In-order events touch the newest pane: search from the end.
             var i = panes.count - 1
             while i >= 0 {
-                if panes[i].slot == slot && panes[i].index == index {
+                if panes[i].key == key {
                     panes[i].accumulator.add(time: time, amount: amount)
+                    if keepItems && panes[i].item != item {
+                        let record = ItemRecord(key: key, item: item)
+                        if !items.contains(record) { items.append(record) }
+                    }
                     return
                 }
                 i -= 1
             }
             var acc = Accumulator()
             acc.add(time: time, amount: amount)
-            panes.append(PaneRecord(slot: slot, index: index, accumulator: acc))
-        }
-
-        mutating func addItem(slot: UInt8, index: Int64, item: Int32) {
-            let record = ItemRecord(slot: slot, index: index, item: item)
-            if !items.contains(record) { items.append(record) }
+            panes.append(PaneRecord(key: key, accumulator: acc, item: item))
         }
 
         mutating func noteLatest(slot: UInt8, time: Int64) {
@@ -260,7 +317,7 @@ extension IncrementalFeatures {
             } else {
                 var acc = Accumulator()
                 acc.add(time: time, amount: 0)
-                panes.append(PaneRecord(slot: slot, index: .max, accumulator: acc))
+                panes.append(PaneRecord(slot: slot, index: PaneRecord.latestIndex, accumulator: acc))
             }
         }
 
@@ -320,34 +377,39 @@ extension IncrementalFeatures {
             sessions = kept
         }
 
-        /// Whether anything this entity holds might have expired at `watermark`.
-        func mayExpire(_ plan: Plan, watermark: Int64) -> Bool {
-            for p in panes {
-                guard case .panes(let hop) = plan.slots[Int(p.slot)].kind else { continue }
-                if p.index &* hop <= floorDiv(watermark, hop) &* hop &- plan.slots[Int(p.slot)].maxSize { return true }
-            }
+        /// Whether anything this entity holds might have expired at the watermark of `plan.cutoffs`.
+        func mayExpire(_ plan: Plan) -> Bool {
+            for p in panes where p.index <= plan.cutoffs[Int(p.slot)] { return true }
             return sessions.count > 1
         }
 
+        /// Frees panes no read at or after the watermark reaches back to (by
+        /// `plan.cutoffs`, set for `watermark`), and sessions no accepted event
+        /// can join that a newer session of the same slot supersedes.
         mutating func evict(plan: Plan, watermark: Int64, allowedLateness: SimDuration?) {
-            guard mayExpire(plan, watermark: watermark) else { return }
-            panes.removeAll { p in
-                guard case .panes(let hop) = plan.slots[Int(p.slot)].kind else { return false }
-                // No read at or after the watermark reaches back to this pane.
-                return p.index &* hop <= floorDiv(watermark, hop) &* hop &- plan.slots[Int(p.slot)].maxSize
-            }
-            items.removeAll { r in
-                guard case .panes(let hop) = plan.slots[Int(r.slot)].kind else { return false }
-                return r.index &* hop <= floorDiv(watermark, hop) &* hop &- plan.slots[Int(r.slot)].maxSize
-            }
+            guard mayExpire(plan) else { return }
+            panes.removeAll { $0.index <= plan.cutoffs[Int($0.slot)] }
+            items.removeAll { $0.index <= plan.cutoffs[Int($0.slot)] }
             guard let lateness = allowedLateness?.microseconds, sessions.count > 1 else { return }
-            let all = sessions
-            sessions.removeAll { s in
-                guard case .sessions(let gap) = plan.slots[Int(s.slot)].kind else { return false }
-                // No event that can still be accepted can join it, and a newer session supersedes it.
-                let superseded = all.contains { $0.slot == s.slot && $0.start > s.last }
-                return superseded && s.last &+ gap < watermark &- lateness
+            // Stable compaction in place. Swaps keep every record in the array
+            // until the end, so "superseded" is judged against all of them.
+            let n = sessions.count
+            var kept = 0
+            for i in 0..<n {
+                let slot = sessions[i].slot, last = sessions[i].last
+                var expired = false
+                if let gap = plan.gaps[Int(slot)], last &+ gap < watermark &- lateness {
+                    for j in 0..<n where sessions[j].slot == slot && sessions[j].start > last {
+                        expired = true
+                        break
+                    }
+                }
+                if !expired {
+                    if kept != i { sessions.swapAt(kept, i) }
+                    kept += 1
+                }
             }
+            if kept < n { sessions.removeLast(n - kept) }
         }
 
         /// Every feature's value as of `t`, appended to `out`: one pass over the
@@ -374,6 +436,12 @@ extension IncrementalFeatures {
                     }
                 }
                 if slot.needsItems {
+                    for p in panes where p.slot == UInt8(slotIndex) && p.index <= endPane {
+                        for k in accumulators.indices where plan.features[accumulators[k].feature].aggregation == .distinctCount
+                            && p.index >= accumulators[k].first && !accumulators[k].seen.contains(p.item) {
+                            accumulators[k].seen.append(p.item)
+                        }
+                    }
                     for r in items where r.slot == UInt8(slotIndex) && r.index <= endPane {
                         for k in accumulators.indices where plan.features[accumulators[k].feature].aggregation == .distinctCount
                             && r.index >= accumulators[k].first && !accumulators[k].seen.contains(r.item) {
@@ -412,6 +480,9 @@ extension IncrementalFeatures {
                 var distinct = 0
                 if f.aggregation == .distinctCount {
                     var seen: [Int32] = []
+                    for p in panes where p.slot == UInt8(f.slot) && p.index >= firstPane && p.index <= endPane && !seen.contains(p.item) {
+                        seen.append(p.item)
+                    }
                     for r in items where r.slot == UInt8(f.slot) && r.index >= firstPane && r.index <= endPane && !seen.contains(r.item) {
                         seen.append(r.item)
                     }
