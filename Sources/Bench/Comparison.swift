@@ -16,6 +16,8 @@ import Foundation
 /// lacks is new. Neither skipped nor new fails a run.
 public struct Comparison: Sendable, Encodable {
     public static let defaultTolerance = 0.10
+    /// Below this many CPU seconds per wall second, a timed run spent much of its time waiting for a core.
+    public static let busyCPUPerWall = 0.75
 
     public enum Verdict: String, Sendable, Codable {
         case unchanged, improved, regressed, missing, new, skipped
@@ -78,6 +80,10 @@ public struct Comparison: Sendable, Encodable {
         self.rows = rows
         self.baselinePath = baselinePath
         warnings = []
+        let waited = current.filter { ($0.throughput.cpuPerWall ?? 1) < Self.busyCPUPerWall }.map(\.name)
+        if !waited.isEmpty {
+            warnings.append("the machine was busy: \(waited.joined(separator: ", ")) got under \(Int(Self.busyCPUPerWall * 100))% of a core while timed (CPU seconds per wall second), so their ratios are less trustworthy; rerun on a quieter machine before acting on a regression there")
+        }
         if let quick, quick != baseline.quick {
             warnings.append("the baseline was recorded \(baseline.quick ? "with" : "without") --quick and this run \(quick ? "used" : "did not use") it: sizes differ, so ratios may differ for that reason alone")
         }

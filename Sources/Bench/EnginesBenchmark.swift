@@ -184,6 +184,13 @@ extension EnginesBenchmark: BenchSuite {
             lines.append(String(format: "  bare M/M/c / real-time %.1f× (goal ≤ %.0f×): %@", slowdown, EnginesBenchmark.goalRealTimeSlowdown,
                                 slowdown <= EnginesBenchmark.goalRealTimeSlowdown ? "met" : "NOT met"))
         }
+        if let floor = r.engines.first(where: { $0.kind == EngineKind.baseline.rawValue }),
+           let realtime = r.engines.first(where: { $0.kind == EngineKind.realtime.rawValue }) {
+            // The baseline engine does nothing: its run is the driver alone (workload, kernel, offline store, model fit).
+            lines.append(String(format: "  the run loop alone (baseline engine) %.0f events/s: real-time over it %.2f×, bare M/M/c over it %.1f×",
+                                floor.eventsPerSecond.median, floor.eventsPerSecond.median / realtime.eventsPerSecond.median,
+                                r.mmcEventsPerSecond.median / floor.eventsPerSecond.median))
+        }
         if !r.notImplemented.isEmpty { lines.append("  not implemented yet, not measured: \(r.notImplemented.joined(separator: ", "))") }
         return SuiteReport(suite: name, figures: figures, lines: lines, details: r)
     }

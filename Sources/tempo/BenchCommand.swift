@@ -67,7 +67,7 @@ struct BenchCommand: ParsableCommand {
             case "store": StoreBenchmark(rows: quick ? 100_000 : 1_000_000)
             case "models": ModelsBenchmark(rows: quick ? 1_000_000 : 10_000_000)
             case "features": FeaturesBenchmark(scale: quick ? 0.1 : 1, readScale: quick ? 0.01 : 0.1)
-            case "engines": EnginesBenchmark(scale: quick ? 0.01 : 0.1, mmcCustomers: customers ?? (quick ? 100_000 : 1_000_000))
+            case "engines": EnginesBenchmark(scale: quick ? 0.005 : 0.1, mmcCustomers: customers ?? (quick ? 100_000 : 1_000_000))
             default: ScenarioBenchmark(path: "\(scenarioDirectory)/\(scenario).yaml", scale: quick ? 0.02 : 1)
             }
         }

@@ -116,6 +116,17 @@ func verdicts(_ c: Comparison) -> [String: Comparison.Verdict] {
             .warnings.isEmpty)
     }
 
+    @Test func aRunThatWaitedForACoreIsFlagged() {
+        var busy = figure("features/incremental_update", ratio: 1)
+        busy.throughput = Throughput(rates: [1000], cpuPerWall: 0.5)
+        let c = Comparison(baseline: baseline(["features/incremental_update": 1, "a/x": 1]),
+                           current: [busy, figure("a/x", ratio: 1)], suitesRun: ["features", "a"])
+        #expect(c.warnings.count == 1)
+        #expect(c.warnings[0].contains("features/incremental_update") && !c.warnings[0].contains("a/x"))
+        #expect(c.markdown().contains("⚠️ the machine was busy"))
+        #expect(c.passed, "a warning, not a verdict")
+    }
+
     @Test func markdownTableHasOneRowPerBenchmarkAndAHeadline() {
         let c = Comparison(baseline: baseline(["kernel/mmc_events": 0.5, "kernel/heap_hold": 2, "store/raw_sqlite_rows": 0.01]),
                            current: [figure("kernel/mmc_events", ratio: 0.4), figure("engines/batch", ratio: 0.001)],
