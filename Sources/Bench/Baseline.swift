@@ -18,15 +18,20 @@ public struct Baseline: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         /// Median rate over the reference loop's median rate in the same run.
         public var ratio: Double
+        /// The same per CPU second (`Figure.cpuRatio`).
+        public var cpuRatio: Double?
         public var unit: String?
         /// The median rate when recorded, for people; never compared.
         public var median: Double?
         /// This benchmark's own tolerance (a fraction), overriding every default.
         public var tolerance: Double?
 
-        public init(ratio: Double, unit: String? = nil, median: Double? = nil, tolerance: Double? = nil) {
-            self.ratio = ratio; self.unit = unit; self.median = median; self.tolerance = tolerance
+        public init(ratio: Double, cpuRatio: Double? = nil, unit: String? = nil, median: Double? = nil, tolerance: Double? = nil) {
+            self.ratio = ratio; self.cpuRatio = cpuRatio; self.unit = unit; self.median = median; self.tolerance = tolerance
         }
+
+        /// The ratio on `basis`.
+        public func ratio(_ basis: RatioBasis) -> Double? { basis == .cpu ? cpuRatio : ratio }
     }
 
     public var format = Baseline.currentFormat
@@ -52,7 +57,7 @@ public struct Baseline: Sendable, Equatable {
         var entries: [String: Entry] = [:]
         for f in figures {
             guard let ratio = f.ratio else { continue }
-            entries[f.name] = Entry(ratio: ratio, unit: f.unit, median: f.throughput.median,
+            entries[f.name] = Entry(ratio: ratio, cpuRatio: f.cpuRatio, unit: f.unit, median: f.throughput.median,
                                     tolerance: previous?.benchmarks[f.name]?.tolerance)
         }
         self.init(benchmarks: entries, quick: quick, tolerance: previous?.tolerance, machine: machine,
@@ -120,12 +125,19 @@ extension Baseline: Codable {
 }
 
 extension Baseline.Entry: Codable {
-    enum CodingKeys: String, CodingKey { case ratio, unit, median, tolerance }
+    enum CodingKeys: String, CodingKey {
+        case ratio, unit, median, tolerance
+        case cpuRatio = "cpu_ratio"
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         ratio = try c.decode(Double.self, forKey: .ratio)
         guard ratio > 0, ratio.isFinite else { throw BaselineError("ratio \(ratio) at \(Baseline.describe(c.codingPath)) must be a positive number") }
+        cpuRatio = try c.decodeIfPresent(Double.self, forKey: .cpuRatio)
+        if let cpuRatio, !(cpuRatio > 0 && cpuRatio.isFinite) {
+            throw BaselineError("cpu_ratio \(cpuRatio) at \(Baseline.describe(c.codingPath)) must be a positive number")
+        }
         unit = try c.decodeIfPresent(String.self, forKey: .unit)
         median = try c.decodeIfPresent(Double.self, forKey: .median)
         tolerance = try c.decodeIfPresent(ToleranceValue.self, forKey: .tolerance)?.fraction
@@ -134,6 +146,7 @@ extension Baseline.Entry: Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(ratio, forKey: .ratio)
+        try c.encodeIfPresent(cpuRatio, forKey: .cpuRatio)
         try c.encodeIfPresent(unit, forKey: .unit)
         try c.encodeIfPresent(median, forKey: .median)
         try c.encodeIfPresent(tolerance.map(ToleranceValue.init), forKey: .tolerance)

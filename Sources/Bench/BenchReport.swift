@@ -11,17 +11,36 @@ public struct Figure: Sendable, Codable, Equatable {
     /// What the rate counts, per wall second.
     public var unit: String
     public var throughput: Throughput
-    /// Median rate over the reference loop's median rate in the same run:
-    /// what baselines store and compare. Set by `BenchRunner`.
+    /// Median rate over the reference loop's median rate in the same run. Set by `BenchRunner`.
     public var ratio: Double?
+    /// The same per CPU second: (rate ÷ CPU per wall) over the reference's.
+    /// Time spent waiting for a core cancels too, so on a shared machine
+    /// this is the steadier of the two, and what baselines compare by default.
+    public var cpuRatio: Double?
     public var latency: LatencySummary?
 
     public init(_ name: String, unit: String, _ throughput: Throughput, latency: LatencySummary? = nil) {
         self.name = name; self.unit = unit; self.throughput = throughput; self.latency = latency
     }
 
+    /// The ratio on `basis`.
+    public func ratio(_ basis: RatioBasis) -> Double? { basis == .cpu ? cpuRatio : ratio }
+
+    enum CodingKeys: String, CodingKey {
+        case name, unit, throughput, ratio, latency
+        case cpuRatio = "cpu_ratio"
+    }
+
     /// The suite part of the name.
     public var suite: String { String(name.prefix { $0 != "/" }) }
+}
+
+/// Which ratio to the reference loop baselines compare.
+public enum RatioBasis: String, Sendable, Codable, CaseIterable {
+    /// Items per wall second over reference steps per wall second.
+    case wall
+    /// Items per CPU second over reference steps per CPU second: waiting for a core cancels as well.
+    case cpu
 }
 
 /// Percentiles of one operation's wall time, in nanoseconds, each operation

@@ -43,7 +43,11 @@ public struct BenchRunner {
             report.peakMemoryScope = scope
             report.peakResidentBytes = PeakMemory.read()
             for i in report.figures.indices where yardstick.median > 0 {
-                report.figures[i].ratio = report.figures[i].throughput.median / yardstick.median
+                let t = report.figures[i].throughput
+                report.figures[i].ratio = t.median / yardstick.median
+                if let cpu = t.cpuPerWall, let referenceCPU = yardstick.cpuPerWall, cpu > 0, referenceCPU > 0 {
+                    report.figures[i].cpuRatio = (t.median / cpu) / (yardstick.median / referenceCPU)
+                }
             }
             reports.append(report)
         }

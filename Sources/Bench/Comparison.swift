@@ -37,6 +37,8 @@ public struct Comparison: Sendable, Encodable {
     }
 
     public var rows: [Row]
+    /// Which ratio was compared.
+    public var basis: RatioBasis
     /// Things a reader should know before trusting the verdicts (a quick baseline against a full run…).
     public var warnings: [String]
     public var baselinePath: String?
@@ -49,8 +51,10 @@ public struct Comparison: Sendable, Encodable {
     ///   - tolerance: the default from the command line; a benchmark's own tolerance in the baseline wins,
     ///     then this, then the baseline's default, then 10%.
     ///   - quick: whether this run used `--quick`, to warn when the baseline was recorded the other way.
+    ///   - basis: which ratio to compare: per CPU second (default) or per wall second.
     public init(baseline: Baseline, current: [Figure], suitesRun: Set<String>, tolerance: Double? = nil,
-                quick: Bool? = nil, baselinePath: String? = nil) {
+                quick: Bool? = nil, baselinePath: String? = nil, basis: RatioBasis = .cpu) {
+        self.basis = basis
         let fallback = tolerance ?? baseline.tolerance ?? Self.defaultTolerance
         var rows: [Row] = []
         var seen = Set<String>()
@@ -58,23 +62,24 @@ public struct Comparison: Sendable, Encodable {
             seen.insert(figure.name)
             let entry = baseline.benchmarks[figure.name]
             let limit = entry?.tolerance ?? fallback
-            guard let entry else {
-                rows.append(Row(name: figure.name, unit: figure.unit, baseline: nil, current: figure.ratio, change: nil,
+            // A baseline recorded without this basis's ratio has nothing to compare against: new, as if absent.
+            guard let entry, let recorded = entry.ratio(basis) else {
+                rows.append(Row(name: figure.name, unit: figure.unit, baseline: nil, current: figure.ratio(basis), change: nil,
                                 tolerance: limit, verdict: .new))
                 continue
             }
-            guard let ratio = figure.ratio else {
-                rows.append(Row(name: figure.name, unit: figure.unit, baseline: entry.ratio, current: nil, change: nil,
+            guard let ratio = figure.ratio(basis) else {
+                rows.append(Row(name: figure.name, unit: figure.unit, baseline: recorded, current: nil, change: nil,
                                 tolerance: limit, verdict: .missing))
                 continue
             }
-            rows.append(Row(name: figure.name, unit: figure.unit, baseline: entry.ratio, current: ratio,
-                            change: ratio / entry.ratio - 1, tolerance: limit,
-                            verdict: Self.verdict(baseline: entry.ratio, current: ratio, tolerance: limit)))
+            rows.append(Row(name: figure.name, unit: figure.unit, baseline: recorded, current: ratio,
+                            change: ratio / recorded - 1, tolerance: limit,
+                            verdict: Self.verdict(baseline: recorded, current: ratio, tolerance: limit)))
         }
         for (name, entry) in baseline.benchmarks.sorted(by: { $0.key < $1.key }) where !seen.contains(name) {
             let suite = String(name.prefix { $0 != "/" })
-            rows.append(Row(name: name, unit: entry.unit, baseline: entry.ratio, current: nil, change: nil,
+            rows.append(Row(name: name, unit: entry.unit, baseline: entry.ratio(basis), current: nil, change: nil,
                             tolerance: entry.tolerance ?? fallback, verdict: suitesRun.contains(suite) ? .missing : .skipped))
         }
         self.rows = rows
@@ -114,7 +119,8 @@ public struct Comparison: Sendable, Encodable {
         let improved = count(.improved)
         if improved > 0 { headline += " (\(improved) improved)" }
         var lines = [headline, ""]
-        lines.append("Figures are each benchmark's median rate over a reference loop timed in the same run (higher is faster), so the machine's own speed cancels"
+        let per = basis == .cpu ? "per CPU second" : "per wall second"
+        lines.append("Figures are each benchmark's median rate over a reference loop timed in the same run, both \(per) (higher is faster), so the machine's own speed cancels"
                      + (baselinePath.map { "; baseline `\($0)`" } ?? "") + ".")
         for w in warnings { lines.append("") ; lines.append("⚠️ \(w)") }
         lines.append("")

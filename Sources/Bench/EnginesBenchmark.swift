@@ -145,7 +145,10 @@ public struct EnginesBenchmark: Sendable {
         return decisions
     }
 
+    /// Each engine's run is seconds long and does not warm up like a loop does:
+    /// no warm-up run, and at most three timed runs per kind.
     public func run(_ sampler: Sampler) throws -> Result {
+        let sampler = sampler.with(repetitions: min(sampler.repetitions, 3), warmup: false)
         var rates: [EngineRate] = []
         var simulated = 0
         for kind in kinds {

@@ -27,6 +27,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Write this run's figures to FILE as a baseline (keeping the tolerances FILE already sets).") var save: String?
     @Option(help: "Compare this run's ratios with the baseline FILE; exit 1 on a regression.") var baseline: String?
     @Option(help: "Default tolerance for --baseline, e.g. 10% (a benchmark's own tolerance in the file wins).") var tolerance: String?
+    @Option(name: .customLong("compare-on"), help: "Which ratio --baseline compares: cpu (per CPU second, steadier on a shared machine) or wall.")
+    var basis: RatioBasis = .cpu
     @Option(help: "Also write the comparison as Markdown to FILE (a pull-request comment, $GITHUB_STEP_SUMMARY).") var markdown: String?
 
     /// The suites named on the command line, with the scenario's name if one follows `scenario`.
@@ -104,7 +106,7 @@ struct BenchCommand: ParsableCommand {
         if let previous, let path = baseline {
             let defaultTolerance = try tolerance.map { try Tolerance.parse($0).get() }
             output.comparison = Comparison(baseline: previous, current: output.figures, suitesRun: Set(names),
-                                           tolerance: defaultTolerance, quick: quick, baselinePath: path)
+                                           tolerance: defaultTolerance, quick: quick, baselinePath: path, basis: basis)
         }
         if json {
             let encoder = JSONEncoder()
@@ -132,12 +134,15 @@ struct BenchCommand: ParsableCommand {
     /// The suite's own lines, then its reference loop, ratios and peak memory.
     func describe(_ r: SuiteReport) -> String {
         var lines = r.lines
-        lines.append(String(format: "  reference loop %.0f steps/s (min %.0f, max %.0f); ratios to it:", r.reference.median, r.reference.min, r.reference.max))
+        lines.append(String(format: "  reference loop %.0f steps/s (min %.0f, max %.0f, cpu/wall %.2f); ratios to it, per wall second and per CPU second:",
+                            r.reference.median, r.reference.min, r.reference.max, r.reference.cpuPerWall ?? .nan))
         for f in r.figures {
-            lines.append(String(format: "    %@ %.4g", f.name.padding(toLength: 38, withPad: " ", startingAt: 0), f.ratio ?? .nan))
+            lines.append(String(format: "    %@ %10.4g %10.4g", f.name.padding(toLength: 38, withPad: " ", startingAt: 0), f.ratio ?? .nan, f.cpuRatio ?? .nan))
         }
         lines.append(String(format: "  peak RSS %.0f MiB (%@)", Double(r.peakResidentBytes) / 1_048_576,
                             r.peakMemoryScope == .suite ? "this suite alone" : "whole process so far: the reset was refused"))
         return lines.joined(separator: "\n") + "\n"
     }
 }
+
+extension RatioBasis: ExpressibleByArgument {}

@@ -2,16 +2,17 @@ import Foundation
 import Testing
 @testable import Bench
 
-/// A figure as a suite would produce it, with its reference ratio already set.
-func figure(_ name: String, ratio: Double?, unit: String = "ops/s") -> Figure {
+/// A figure as a suite would produce it, with its reference ratios already set (per CPU second as given, per wall second too unless given).
+func figure(_ name: String, ratio: Double?, wall: Double? = nil, unit: String = "ops/s") -> Figure {
     var f = Figure(name, unit: unit, Throughput(rates: [1000 * (ratio ?? 1)]))
-    f.ratio = ratio
+    f.cpuRatio = ratio
+    f.ratio = wall ?? ratio
     return f
 }
 
 func baseline(_ entries: [String: Double], tolerances: [String: Double] = [:], tolerance: Double? = nil, quick: Bool = true) -> Baseline {
     var benchmarks: [String: Baseline.Entry] = [:]
-    for (name, ratio) in entries { benchmarks[name] = Baseline.Entry(ratio: ratio, tolerance: tolerances[name]) }
+    for (name, ratio) in entries { benchmarks[name] = Baseline.Entry(ratio: ratio, cpuRatio: ratio, tolerance: tolerances[name]) }
     return Baseline(benchmarks: benchmarks, quick: quick, tolerance: tolerance)
 }
 
@@ -116,6 +117,18 @@ func verdicts(_ c: Comparison) -> [String: Comparison.Verdict] {
             .warnings.isEmpty)
     }
 
+    /// Per CPU second by default; per wall second on request; a baseline
+    /// without CPU ratios (recorded elsewhere) has nothing to compare on that basis.
+    @Test func theComparedRatioIsPerCPUSecondUnlessAskedOtherwise() {
+        let recorded = baseline(["a/x": 1])
+        let busy = [figure("a/x", ratio: 0.98, wall: 0.5)]  // half the wall rate, same work per CPU second
+        #expect(Comparison(baseline: recorded, current: busy, suitesRun: ["a"]).rows[0].verdict == .unchanged)
+        #expect(Comparison(baseline: recorded, current: busy, suitesRun: ["a"], basis: .wall).rows[0].verdict == .regressed)
+        let wallOnly = Baseline(benchmarks: ["a/x": Baseline.Entry(ratio: 1)], quick: true)
+        #expect(Comparison(baseline: wallOnly, current: busy, suitesRun: ["a"]).rows[0].verdict == .new)
+        #expect(Comparison(baseline: wallOnly, current: busy, suitesRun: ["a"], basis: .wall).rows[0].verdict == .regressed)
+    }
+
     @Test func aRunThatWaitedForACoreIsFlagged() {
         var busy = figure("features/incremental_update", ratio: 1)
         busy.throughput = Throughput(rates: [1000], cpuPerWall: 0.5)
@@ -156,7 +169,7 @@ func verdicts(_ c: Comparison) -> [String: Comparison.Verdict] {
         let saved = Baseline(figures: [figure("kernel/mmc_events", ratio: 0.5, unit: "events/s"), figure("kernel/unrated", ratio: nil)],
                              quick: true, previous: previous)
         #expect(saved.benchmarks.keys.sorted() == ["kernel/mmc_events"], "figures without a ratio are not recorded")
-        #expect(saved.benchmarks["kernel/mmc_events"] == Baseline.Entry(ratio: 0.5, unit: "events/s", median: 500, tolerance: 0.25))
+        #expect(saved.benchmarks["kernel/mmc_events"] == Baseline.Entry(ratio: 0.5, cpuRatio: 0.5, unit: "events/s", median: 500, tolerance: 0.25))
         #expect(saved.tolerance == 0.15)
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
