@@ -201,13 +201,23 @@ public enum PeakMemory {
     public enum Scope: String, Codable, Sendable { case suite, process }
 
     /// Resets the high-water mark; `.process` when the kernel refused (the
-    /// peak then includes earlier suites).
+    /// peak then includes earlier suites). Memory an earlier suite freed is
+    /// first handed back to the system (malloc_trim), or it would still be
+    /// resident and count towards the next suite's peak.
     @discardableResult public static func reset() -> Scope {
+        _ = mallocTrim?(0)
         guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return .process }
         defer { try? handle.close() }
         do { try handle.write(contentsOf: Data("5".utf8)) } catch { return .process }
         return .suite
     }
+
+    /// glibc's malloc_trim, looked up at run time: malloc.h is not in Swift's Glibc module.
+    private typealias MallocTrim = @convention(c) (Int) -> Int32
+    private static let mallocTrim: MallocTrim? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: MallocTrim.self)
+    }()
 
     /// The high-water mark of resident memory since the last reset (VmHWM), in bytes.
     public static func read() -> Int {
