@@ -88,8 +88,10 @@ let package = Package(
         ]),
         // `tempo bench` suites: throughput measured against reference loops in the same run.
         .target(name: "Bench", dependencies: [
-            "SimKernel", "Randomness", "Statistics", "Queueing", "Workloads", "Models", "Stores", "Features", "Engines",
+            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Models", "Features", "Stores",
+            "Engines", "Simulation",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         // The command-line interface: a thin layer over the libraries.
         .executableTarget(name: "tempo", dependencies: [
@@ -114,5 +116,6 @@ let package = Package(
         ]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Randomness", "Bench"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Measures"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "ScenarioSpec", "Simulation"]),
     ]
 )

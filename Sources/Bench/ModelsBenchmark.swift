@@ -118,18 +118,21 @@ public struct ModelsBenchmark: Sendable {
     /// `threads` threads, the per-record path, and numpy if asked.
     ///
     /// - Complexity: O(repetitions × rows × columns), plus numpy's runs.
-    public func run() -> Result {
+    public func run() -> Result { measure(Sampler(repetitions: repetitions, counter: nil)).result }
+
+    /// The result, and the three rates with their ranges for the suite's figures.
+    func measure(_ sampler: Sampler) -> (result: Result, vectorized: Throughput, parallel: Throughput, perRecord: Throughput) {
         let (x, model) = workload()
         var output = [Float](repeating: 0, count: rows)
-        let vectorized = Throughput.measure(repetitions: repetitions) {
+        let vectorized = sampler.measure {
             output.withUnsafeMutableBufferPointer { model.score(x, into: $0) }
             return rows
         }
-        let parallel = Throughput.measure(repetitions: repetitions) {
+        let parallel = sampler.measure {
             output.withUnsafeMutableBufferPointer { model.score(x, into: $0, threads: threads) }
             return rows
         }
-        let perRecord = Throughput.measure(repetitions: repetitions) {
+        let perRecord = sampler.measure {
             var checksum: Float = 0
             x.withUnsafeBufferPointer { values in
                 for r in 0..<rows {
@@ -141,15 +144,16 @@ public struct ModelsBenchmark: Sendable {
         var numpy: (rate: Double?, note: String?) = (nil, "numpy not requested")
         var numpySingle: (rate: Double?, note: String?) = (nil, nil)
         if includeNumpy {
-            numpy = measureNumpy(singleThread: false)
-            if numpy.rate != nil { numpySingle = measureNumpy(singleThread: true) }
+            numpy = measureNumpy(singleThread: false, repetitions: sampler.repetitions)
+            if numpy.rate != nil { numpySingle = measureNumpy(singleThread: true, repetitions: sampler.repetitions) }
         }
         let note = [numpy.note, numpySingle.note].compactMap { $0 }.joined(separator: "; ")
-        return Result(rows: rows, columns: columns, repetitions: repetitions, threads: threads,
-                      vectorizedRowsPerSecond: vectorized.median, parallelRowsPerSecond: parallel.median,
-                      perRecordRowsPerSecond: perRecord.median,
-                      numpyRowsPerSecond: numpy.rate, numpySingleThreadRowsPerSecond: numpySingle.rate,
-                      numpyNote: note.isEmpty ? nil : note)
+        let result = Result(rows: rows, columns: columns, repetitions: sampler.repetitions, threads: threads,
+                            vectorizedRowsPerSecond: vectorized.median, parallelRowsPerSecond: parallel.median,
+                            perRecordRowsPerSecond: perRecord.median,
+                            numpyRowsPerSecond: numpy.rate, numpySingleThreadRowsPerSecond: numpySingle.rate,
+                            numpyNote: note.isEmpty ? nil : note)
+        return (result, vectorized, parallel, perRecord)
     }
 
     /// Features uniform on [−2, 2) and weights N(0, 1/columns), so logits
@@ -167,7 +171,7 @@ public struct ModelsBenchmark: Sendable {
 
     /// Runs the same computation in numpy in a child `python3`; returns the
     /// median rows per second, or nil and the reason.
-    func measureNumpy(singleThread: Bool) -> (rate: Double?, note: String?) {
+    func measureNumpy(singleThread: Bool, repetitions: Int) -> (rate: Double?, note: String?) {
         let script = """
         import sys, time
         import numpy as np
@@ -213,5 +217,33 @@ public struct ModelsBenchmark: Sendable {
         }
         let threading = singleThread ? "BLAS on one thread" : "default threading"
         return (rate, "numpy \(fields[1]), \(threading), median of \(repetitions) after a warm-up")
+    }
+}
+
+extension ModelsBenchmark: BenchSuite {
+    public var name: String { "models" }
+
+    public func report(_ sampler: Sampler) throws -> SuiteReport {
+        let m = measure(sampler)
+        let r = m.result
+        func numpyLine(_ label: String, _ rate: Double?, _ ours: Double?) -> String {
+            guard let rate, let ours else { return "  \(label): no figure" }
+            return String(format: "  %@ %14.0f   ours / numpy %.2f×", label.padding(toLength: 40, withPad: " ", startingAt: 0), rate, ours)
+        }
+        var lines = [
+            "models — logistic regression, \(rows) rows × \(columns) float32 columns, beside numpy's 1/(1+exp(-(X@w+b))) in the same run",
+            rateLine("vectorised rows/s (1 thread)", m.vectorized),
+            rateLine("vectorised rows/s (\(threads) threads)", m.parallel),
+            rateLine("per-record rows/s", m.perRecord),
+            numpyLine("numpy rows/s (default threading)", r.numpyRowsPerSecond, r.vectorizedOverNumpy),
+            numpyLine("numpy rows/s (BLAS on 1 thread)", r.numpySingleThreadRowsPerSecond, r.vectorizedOverNumpySingleThread),
+            String(format: "  vectorised / per-record %.1f× (rule of thumb 10–100×); goal: vectorised ≥ numpy", r.vectorizedRowsPerSecond / r.perRecordRowsPerSecond),
+        ]
+        if let note = r.numpyNote { lines.append("  numpy: \(note)") }
+        return SuiteReport(suite: name, figures: [
+            Figure("models/vectorized_rows", unit: "rows/s", m.vectorized),
+            Figure("models/parallel_rows", unit: "rows/s", m.parallel),
+            Figure("models/per_record_rows", unit: "rows/s", m.perRecord),
+        ], lines: lines, details: r)
     }
 }

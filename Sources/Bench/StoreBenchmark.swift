@@ -30,7 +30,10 @@ public struct StoreBenchmark: Sendable {
         }
     }
 
-    public func run() throws -> Result {
+    public func run() throws -> Result { try run(Sampler(repetitions: repetitions, counter: nil)) }
+
+    /// Each run writes a fresh database file; the store and the raw loop take turns.
+    public func run(_ sampler: Sampler) throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tempo-bench-store-\(getpid())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -39,32 +42,34 @@ public struct StoreBenchmark: Sendable {
                           featuresAsOf: SimTime(microseconds: Int64($0)))
         }
         var attempt = 0
-        var failure: Error?
-        // Alternate the two so neither always runs on a warmer machine.
-        var storeRates: [Double] = [], rawRates: [Double] = []
-        for _ in 0...repetitions {
-            attempt += 1
-            do {
-                let store = try PredictionStore(path: "\(directory)/store-\(attempt).sqlite")
-                try store.beginRun(1, engine: "bench", modelVersion: "lr-bench", snapshot: .zero, partitions: 1)
-                let storeSeconds = try time { try store.write(run: 1, partition: 0, rows: batch, modelVersion: "lr-bench", finishedAt: .zero) }
-                let rawSeconds = try time { try RawInsert.run(path: "\(directory)/raw-\(attempt).sqlite", rows: batch) }
-                if attempt > 1 {  // the first round is the warm-up
-                    storeRates.append(Double(rows) / storeSeconds)
-                    rawRates.append(Double(rows) / rawSeconds)
-                }
-            } catch { failure = error }
-        }
-        if let failure { throw failure }
-        return Result(rows: rows, rowsPerSecond: Throughput(rates: storeRates), rawRowsPerSecond: Throughput(rates: rawRates))
+        func next() -> Int { attempt += 1; return attempt }
+        let (store, raw) = try sampler.measureAlternating({
+            let store = try PredictionStore(path: "\(directory)/store-\(next()).sqlite")
+            try store.beginRun(1, engine: "bench", modelVersion: "lr-bench", snapshot: .zero, partitions: 1)
+            try store.write(run: 1, partition: 0, rows: batch, modelVersion: "lr-bench", finishedAt: .zero)
+            return rows
+        }, {
+            try RawInsert.run(path: "\(directory)/raw-\(next()).sqlite", rows: batch)
+            return rows
+        })
+        return Result(rows: rows, rowsPerSecond: store, rawRowsPerSecond: raw)
     }
+}
 
-    func time(_ work: () throws -> Void) throws -> Double {
-        let clock = ContinuousClock()
-        var error: Error?
-        let elapsed = clock.measure { do { try work() } catch let e { error = e } }
-        if let error { throw error }
-        return elapsed.seconds
+extension StoreBenchmark: BenchSuite {
+    public var name: String { "store" }
+
+    public func report(_ sampler: Sampler) throws -> SuiteReport {
+        let r = try run(sampler)
+        return SuiteReport(suite: name, figures: [
+            Figure("store/prediction_rows", unit: "rows/s", r.rowsPerSecond),
+            Figure("store/raw_sqlite_rows", unit: "rows/s", r.rawRowsPerSecond),
+        ], lines: [
+            "store — \(rows) prediction rows in one transaction, beside the raw sqlite3 C API into the same schema (taking turns)",
+            rateLine("prediction store rows/s", r.rowsPerSecond),
+            rateLine("raw sqlite3 C API rows/s", r.rawRowsPerSecond),
+            String(format: "  store / raw %.2f (goal ≥ 0.90)", r.ratio),
+        ], details: r)
     }
 }
 
@@ -107,9 +112,4 @@ enum RawInsert {
         }
         try exec("COMMIT")
     }
-}
-
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

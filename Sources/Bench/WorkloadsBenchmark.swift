@@ -31,10 +31,12 @@ public struct WorkloadsBenchmark: Sendable {
         }
     }
 
-    public func run() -> Result {
+    public func run() -> Result { run(Sampler(repetitions: repetitions, counter: nil)) }
+
+    public func run(_ sampler: Sampler) -> Result {
         let workload = FraudWorkload(FraudParameters(), scale: scale, seed: 1)
         var authorizations = 0
-        let rate = Throughput.measure(repetitions: repetitions) {
+        let rate = sampler.measure {
             var generator = workload.makeGenerator(horizon: .days(1))
             var decisions = 0
             var amount = 0.0
@@ -48,6 +50,21 @@ public struct WorkloadsBenchmark: Sendable {
             return decisions
         }
         return Result(authorizations: authorizations, authorizationsPerSecond: rate,
-                      secondsPerDay: Double(authorizations) / rate.median, peakResidentBytes: peakResidentBytes())
+                      secondsPerDay: Double(authorizations) / rate.median, peakResidentBytes: PeakMemory.read())
+    }
+}
+
+extension WorkloadsBenchmark: BenchSuite {
+    public var name: String { "workloads" }
+
+    public func report(_ sampler: Sampler) throws -> SuiteReport {
+        let r = run(sampler)
+        return SuiteReport(suite: name, figures: [
+            Figure("workloads/fraud_authorizations", unit: "authorizations/s", r.authorizationsPerSecond),
+        ], lines: [
+            "workloads — one scale-\(format(scale)) fraud day generated and consumed item by item",
+            rateLine("authorizations/s", r.authorizationsPerSecond),
+            String(format: "  %d authorizations in %.2f s (goal at scale 1: ≤ 3 s)", r.authorizations, r.secondsPerDay),
+        ], details: r)
     }
 }

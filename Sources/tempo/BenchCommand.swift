@@ -5,68 +5,144 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure engine and kernel throughput against reference loops run in the same process.",
-        discussion: "Build with -c release for meaningful figures: swift run -c release tempo bench kernel")
+        abstract: "Measure throughput against a reference loop run in the same process; compare with a baseline.",
+        discussion: """
+            Suites: kernel, workloads, store, models, features, engines, scenario [fraud]; all of them when none is named.
+            Every figure is also given as its ratio to a fixed reference loop timed right before its suite, and baselines
+            compare those ratios, so the machine's speed cancels. Build with -c release for meaningful figures:
+              swift run -c release tempo bench --quick --baseline Benchmarks/baseline.json
+            Exit status: 0 when nothing regressed, 1 when a figure regressed beyond its tolerance or a baseline figure
+            is missing, 2 when a suite cannot run or the baseline cannot be read or written.
+            """)
 
-    @Argument(help: "Suites to run: kernel, workloads, store.") var suites: [String] = ["kernel", "workloads", "store"]
-    @Option(help: "M/M/c customers in the kernel suite.") var customers: Int = 1_000_000
-    @Option(help: "Timed repetitions after one warm-up run.") var repetitions: Int = 5
-    @Flag(help: "Print JSON instead of a table.") var json = false
+    static let suiteNames = ["kernel", "workloads", "store", "models", "features", "engines", "scenario"]
 
-    func validate() throws {
-        let known = ["kernel", "workloads", "store"]
-        for suite in suites where !known.contains(suite) {
-            throw ValidationError("unknown suite '\(suite)'; expected one of: \(known.joined(separator: ", "))")
+    @Argument(help: "Suites to run (kernel, workloads, store, models, features, engines, scenario [NAME]); default: all.")
+    var suites: [String] = []
+    @Flag(help: "Smaller sizes and 3 repetitions, for CI: a couple of minutes on two cores.") var quick = false
+    @Option(help: "Timed repetitions after one warm-up run (default 5, or 3 with --quick).") var repetitions: Int?
+    @Option(help: "M/M/c customers in the kernel suite (default 1M, or 100k with --quick).") var customers: Int?
+    @Option(name: .customLong("scenario-dir"), help: "Where `scenario NAME` finds NAME.yaml.") var scenarioDirectory = "Scenarios"
+    @Flag(help: "Print the report as JSON instead of tables.") var json = false
+    @Option(help: "Write this run's figures to FILE as a baseline (keeping the tolerances FILE already sets).") var save: String?
+    @Option(help: "Compare this run's ratios with the baseline FILE; exit 1 on a regression.") var baseline: String?
+    @Option(help: "Default tolerance for --baseline, e.g. 10% (a benchmark's own tolerance in the file wins).") var tolerance: String?
+    @Option(name: .customLong("compare-on"), help: "Which ratio --baseline compares: cpu (per CPU second, steadier on a shared machine) or wall.")
+    var basis: RatioBasis = .cpu
+    @Option(help: "Also write the comparison as Markdown to FILE (a pull-request comment, $GITHUB_STEP_SUMMARY).") var markdown: String?
+
+    /// The suites named on the command line, with the scenario's name if one follows `scenario`.
+    func selection() throws -> (suites: [String], scenario: String) {
+        let given = suites.isEmpty ? Self.suiteNames : suites
+        var chosen: [String] = []
+        var scenario = "fraud"
+        var i = 0
+        while i < given.count {
+            let name = given[i]
+            guard Self.suiteNames.contains(name) else {
+                throw ValidationError("unknown suite '\(name)'; expected one of: \(Self.suiteNames.joined(separator: ", "))")
+            }
+            if !chosen.contains(name) { chosen.append(name) }
+            if name == "scenario", i + 1 < given.count, !Self.suiteNames.contains(given[i + 1]) {
+                scenario = given[i + 1]
+                i += 1
+            }
+            i += 1
         }
-        guard customers >= 1000 else { throw ValidationError("--customers must be at least 1000, got \(customers)") }
-        guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1, got \(repetitions)") }
+        return (chosen, scenario)
     }
 
-    struct Report: Encodable {
-        var kernel: KernelBenchmark.Result?
-        var workloads: WorkloadsBenchmark.Result?
-        var store: StoreBenchmark.Result?
+    func validate() throws {
+        _ = try selection()
+        if let customers, customers < 1000 { throw ValidationError("--customers must be at least 1000, got \(customers)") }
+        if let repetitions, repetitions < 1 { throw ValidationError("--repetitions must be at least 1, got \(repetitions)") }
+        if let tolerance, case .failure(let error) = Tolerance.parse(tolerance) { throw ValidationError("--tolerance: \(error)") }
+        if tolerance != nil && baseline == nil { throw ValidationError("--tolerance applies to --baseline; give the baseline file too") }
+        if markdown != nil && baseline == nil { throw ValidationError("--markdown writes the baseline comparison; give --baseline FILE too") }
+    }
+
+    func makeSuites(_ names: [String], scenario: String) -> [any BenchSuite] {
+        names.map { name -> any BenchSuite in
+            switch name {
+            case "kernel": KernelBenchmark(customers: customers ?? (quick ? 100_000 : 1_000_000))
+            case "workloads": WorkloadsBenchmark(scale: quick ? 0.1 : 1)
+            case "store": StoreBenchmark(rows: quick ? 100_000 : 1_000_000)
+            case "models": ModelsBenchmark(rows: quick ? 1_000_000 : 10_000_000)
+            case "features": FeaturesBenchmark(scale: quick ? 0.1 : 1, readScale: quick ? 0.01 : 0.1)
+            case "engines": EnginesBenchmark(scale: quick ? 0.005 : 0.1, mmcCustomers: customers ?? (quick ? 100_000 : 1_000_000))
+            default: ScenarioBenchmark(path: "\(scenarioDirectory)/\(scenario).yaml", scale: quick ? 0.02 : 1)
+            }
+        }
     }
 
     func run() throws {
-        var report = Report()
-        func line(_ name: String, _ t: Throughput) -> String {
-            String(format: "%@ %14.0f   (min %.0f, max %.0f)", name.padding(toLength: 34, withPad: " ", startingAt: 0), t.median, t.min, t.max)
+        let (names, scenario) = try selection()
+        let counter = InstructionCounter.open()
+        let sampler = Sampler(repetitions: repetitions ?? (quick ? 3 : 5), counter: counter.counter)
+        let previous: Baseline?
+        do { previous = try baseline.map { try Baseline.load(from: $0) } } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
         }
-        if suites.contains("kernel") {
-            let result = KernelBenchmark(customers: customers, repetitions: repetitions).run()
-            report.kernel = result
-            if !json {
-                print("kernel — median of \(repetitions) runs after a warm-up, \(customers) customers")
-                print(line("M/M/c events/s", result.mmcEventsPerSecond))
-                print(line("bare 4-ary heap hold ops/s", result.heapOperationsPerSecond))
-                print(String(format: "heap / M/M/c ratio %.2f× (goal ≤ 2×)", result.slowdown))
-            }
+        if !json {
+            print("tempo bench\(quick ? " --quick" : ""): median of \(sampler.repetitions) timed runs after a warm-up unless a suite says otherwise")
+            print(counter.note)
         }
-        if suites.contains("workloads") {
-            let result = WorkloadsBenchmark(repetitions: repetitions).run()
-            report.workloads = result
-            if !json {
-                print("workloads — one full-scale fraud day, streamed, median of \(repetitions) runs after a warm-up")
-                print(line("authorizations/s", result.authorizationsPerSecond))
-                print(String(format: "%d authorizations in %.2f s (goal ≤ 3 s), peak RSS %.0f MiB", result.authorizations,
-                             result.secondsPerDay, Double(result.peakResidentBytes) / 1_048_576))
+        let runner = BenchRunner(sampler: sampler)
+        var reports: [SuiteReport] = []
+        for suite in makeSuites(names, scenario: scenario) {
+            if json { printError("running \(suite.name)…") }
+            let report: SuiteReport
+            do { report = try runner.run([suite])[0] } catch {
+                printError("\(suite.name): error: \(error)")
+                throw ExitCode(2)
             }
+            reports.append(report)
+            if !json { print(describe(report)) }
         }
-        if suites.contains("store") {
-            let result = try StoreBenchmark(repetitions: repetitions).run()
-            report.store = result
-            if !json {
-                print("store — \(result.rows) prediction rows in one transaction, median of \(repetitions) after a warm-up")
-                print(line("prediction store rows/s", result.rowsPerSecond))
-                print(line("raw sqlite3 C API rows/s", result.rawRowsPerSecond))
-                print(String(format: "store / raw %.2f (goal ≥ 0.90, and ≥ 1M rows/s)", result.ratio))
-            }
+
+        var output = BenchReport(quick: quick, repetitions: sampler.repetitions, instructionCounter: counter.note,
+                                 machine: .current, suites: reports, comparison: nil)
+        if let previous, let path = baseline {
+            let defaultTolerance = try tolerance.map { try Tolerance.parse($0).get() }
+            output.comparison = Comparison(baseline: previous, current: output.figures, suitesRun: Set(names),
+                                           tolerance: defaultTolerance, quick: quick, baselinePath: path, basis: basis)
         }
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+        } else if let comparison = output.comparison {
+            print("")
+            print(comparison.markdown(), terminator: "")
         }
+        if let comparison = output.comparison, let markdown {
+            try writeAtomically(comparison.markdown(), to: markdown)
+        }
+        if let save {
+            // Keep the tolerances someone reviewed into the file being replaced.
+            let existing = save == baseline ? previous : (try? Baseline.load(from: save))
+            do { try Baseline(figures: output.figures, quick: quick, previous: existing).save(to: save) } catch {
+                printError("\(save): error: cannot write the baseline: \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+            if !json { print("baseline written to \(save) (\(output.figures.count) figures)") }
+        }
+        if let comparison = output.comparison, !comparison.passed { throw ExitCode(1) }
+    }
+
+    /// The suite's own lines, then its reference loop, ratios and peak memory.
+    func describe(_ r: SuiteReport) -> String {
+        var lines = r.lines
+        lines.append(String(format: "  reference loop %.0f steps/s (min %.0f, max %.0f, cpu/wall %.2f); ratios to it, per wall second and per CPU second:",
+                            r.reference.median, r.reference.min, r.reference.max, r.reference.cpuPerWall ?? .nan))
+        for f in r.figures {
+            lines.append(String(format: "    %@ %10.4g %10.4g", f.name.padding(toLength: 38, withPad: " ", startingAt: 0), f.ratio ?? .nan, f.cpuRatio ?? .nan))
+        }
+        lines.append(String(format: "  peak RSS %.0f MiB (%@)", Double(r.peakResidentBytes) / 1_048_576,
+                            r.peakMemoryScope == .suite ? "this suite alone" : "whole process so far: the reset was refused"))
+        return lines.joined(separator: "\n") + "\n"
     }
 }
+
+extension RatioBasis: ExpressibleByArgument {}
