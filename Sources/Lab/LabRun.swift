@@ -47,7 +47,13 @@ public struct LabRun {
 
     /// The plan for a scenario file with the options' overrides applied, or every problem as file:line:column.
     public func plan(path: String) throws(ScenarioError) -> (SimulationPlan, PriceCatalog) {
-        var scenario = try Scenario.load(path: path)
+        try plan(Scenario.load(path: path))
+    }
+
+    /// The plan for a scenario already read (a sweep point rewritten in memory), with the options' overrides.
+    public func plan(_ loaded: Scenario) throws(ScenarioError) -> (SimulationPlan, PriceCatalog) {
+        var scenario = loaded
+        let path = scenario.file
         if let scale = options.scale { scenario.scale = scale }
         if let seed = options.seed { scenario.seed = seed }
         if let names = options.engines {
@@ -74,7 +80,12 @@ public struct LabRun {
     }
 
     public func run(path: String) throws -> Outcome {
-        let (plan, catalog) = try plan(path: path)
+        try run(Scenario.load(path: path))
+    }
+
+    /// Runs a scenario already read; `Scenario.file` still locates its price catalogue.
+    public func run(_ loaded: Scenario) throws -> Outcome {
+        let (plan, catalog) = try plan(loaded)
         let scenario = plan.scenario
         let directory = options.outputDirectory ?? "Reports/\(scenario.name)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
