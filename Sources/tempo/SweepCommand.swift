@@ -31,6 +31,8 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "The sweep database (default Reports/<scenario>/sweep/sweep.sqlite, or shard-i-of-n.sqlite).") var database: String?
     @Option(help: "Report folder (default Reports/<scenario>/sweep).") var out: String?
     @Flag(help: "Print results.json instead of the summary.") var json = false
+    @Flag(help: "Benchmark: run the sweep on one thread, then on --jobs threads, in this process; print both times, their ratio (goal ≤ 0.6× with 2 jobs) and whether the results are identical. Writes nothing.")
+    var benchmark = false
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
@@ -55,6 +57,22 @@ struct SweepCommand: ParsableCommand {
         } catch {
             for d in error.diagnostics { printError(d.description) }
             throw ExitCode(1)
+        }
+        if benchmark {
+            let clock = ContinuousClock()
+            var seconds: [Double] = []
+            var outputs: [Data] = []
+            for threads in [1, jobs] {
+                let started = clock.now
+                let records = try sweep.run(jobs: threads)
+                seconds.append((clock.now - started).seconds)
+                outputs.append(try SweepResults(identity: sweep.identity, runs: records).json())
+                printError(String(format: "  --jobs %d: %.1f s", threads, seconds.last!))
+            }
+            print(String(format: "%@: %d runs; --jobs 1 %.1f s, --jobs %d %.1f s: %.2f× (goal ≤ 0.60× with 2 jobs); results %@",
+                         sweep.scenario.name, sweep.assignments.count, seconds[0], jobs, seconds[1], seconds[1] / seconds[0],
+                         outputs[0] == outputs[1] ? "identical" : "DIFFER"))
+            return
         }
         let folder = out ?? "Reports/\(sweep.scenario.name)/sweep"
         let total = sweep.assignments.count
