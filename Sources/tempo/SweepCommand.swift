@@ -61,16 +61,24 @@ struct SweepCommand: ParsableCommand {
         if benchmark {
             let clock = ContinuousClock()
             var seconds: [Double] = []
+            var cores: [Double] = []
             var outputs: [Data] = []
+            // CPU seconds of this process: with the wall time, how many cores it actually got on a shared machine.
+            func cpu() -> Double {
+                var usage = rusage()
+                getrusage(RUSAGE_SELF.rawValue, &usage)
+                return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+            }
             for threads in [1, jobs] {
-                let started = clock.now
+                let started = clock.now, cpuStarted = cpu()
                 let records = try sweep.run(jobs: threads)
                 seconds.append((clock.now - started).seconds)
+                cores.append((cpu() - cpuStarted) / seconds.last!)
                 outputs.append(try SweepResults(identity: sweep.identity, runs: records).json())
-                printError(String(format: "  --jobs %d: %.1f s", threads, seconds.last!))
+                printError(String(format: "  --jobs %d: %.1f s, %.2f cores used on average", threads, seconds.last!, cores.last!))
             }
-            print(String(format: "%@: %d runs; --jobs 1 %.1f s, --jobs %d %.1f s: %.2f× (goal ≤ 0.60× with 2 jobs); results %@",
-                         sweep.scenario.name, sweep.assignments.count, seconds[0], jobs, seconds[1], seconds[1] / seconds[0],
+            print(String(format: "%@: %d runs; --jobs 1 %.1f s (%.2f cores), --jobs %d %.1f s (%.2f cores): %.2f× (goal ≤ 0.60× with 2 jobs); results %@",
+                         sweep.scenario.name, sweep.assignments.count, seconds[0], cores[0], jobs, seconds[1], cores[1], seconds[1] / seconds[0],
                          outputs[0] == outputs[1] ? "identical" : "DIFFER"))
             return
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Measures
+import Report
 
 /// The matrix's answer set beside what the simulation measured: the engine
 /// with the best value per dollar (among those within the budget, when the
@@ -57,7 +58,7 @@ public struct Recommendation: Sendable, Encodable {
                                         valuePctOfOracle: best.valuePctOfOracle, costPerDay: best.costPerDay)
         let recommended = matrix.recommendation
         agrees = tempo == recommended
-        let figures = String(format: "%.0f of value per dollar", best.valuePerDollar!)
+        let figures = "\(ReadableNumber.grouped(best.valuePerDollar!, fractionDigits: 0)) of value per dollar"
             + (best.valuePctOfOracle.map { String(format: ", %.1f%% of the oracle's value", $0) } ?? "")
             + String(format: ", $%.2f a day", best.costPerDay)
         let within = budgetPerDay == nil ? "" : " within the budget"

@@ -92,7 +92,7 @@ public struct SweepReport: Sendable {
         let costs = r.points.map(\.measures.costPerDay)
         let logCost = costs.allSatisfy { $0 > 0 } && ReportChart.spansDecades(costs)
         var settings = ["set xlabel \(ReportChart.quoted(logCost ? "cost per day ($, log scale)" : "cost per day ($)"))",
-                        "set ylabel 'value captured over the horizon ($)'", "set key bottom right", "set offsets graph 0.05, graph 0.05, graph 0.1, graph 0.1"]
+                        "set ylabel 'value captured over the horizon ($)'", "set key outside right top", "set offsets graph 0.05, graph 0.15, graph 0.1, graph 0.1"]
         if logCost { settings.append("set logscale x") }
         if let k = r.knee {
             let p = r.points[k].measures
