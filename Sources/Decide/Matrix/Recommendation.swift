@@ -62,16 +62,24 @@ public struct Recommendation: Sendable, Encodable {
             + (best.valuePctOfOracle.map { String(format: ", %.1f%% of the oracle's value", $0) } ?? "")
             + String(format: ", $%.2f a day", best.costPerDay)
         let within = budgetPerDay == nil ? "" : " within the budget"
+        let label = best.kind == tempo.rawValue ? best.kind : "\(best.kind), \(tempo.rawValue)"
+        // Value per dollar favours a cheap engine that earns little: name the top earner beside it.
+        var context = ""
+        if let top = candidates.max(by: { ($0.value, $1.name) < ($1.value, $0.name) }), top.name != best.name {
+            context = " For comparison, \(top.name) (\(top.kind)) earns the most\(within)"
+                + (top.valuePctOfOracle.map { String(format: ", %.1f%% of the oracle's value,", $0) } ?? "")
+                + String(format: " at $%.2f a day.", top.costPerDay)
+        }
         if agrees == true {
-            verdict = "The simulation agrees: \(best.name) (\(best.kind), \(tempo.rawValue)) has the best value per dollar\(within) — \(figures)."
+            verdict = "The simulation agrees: \(best.name) (\(label)) has the best value per dollar\(within) — \(figures).\(context)"
         } else {
             // The axis whose score pushed furthest from the measured answer towards the recommended one.
             let away = recommended.direction - tempo.direction
             let culprit = matrix.axes.max { ($0.score * away, $1.axis.rawValue) < ($1.score * away, $0.axis.rawValue) }!
             misledBy = culprit.axis
-            verdict = "The simulation disagrees: \(best.name) (\(best.kind), \(tempo.rawValue)) has the best value per dollar\(within) — \(figures). "
+            verdict = "The simulation disagrees: \(best.name) (\(label)) has the best value per dollar\(within) — \(figures). "
                 + "The \(culprit.axis.title) axis misled the matrix: it scored \(DecisionMatrix.signed(culprit.score)) "
-                + "toward \(culprit.score >= 0 ? "real time" : "batch") because \(culprit.reason)."
+                + "toward \(culprit.score >= 0 ? "real time" : "batch") because \(culprit.reason).\(context)"
         }
     }
 
