@@ -69,9 +69,12 @@ struct SweepCommand: ParsableCommand {
                 getrusage(RUSAGE_SELF.rawValue, &usage)
                 return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
             }
+            var perWorker: [[Double]] = []
             for threads in [1, jobs] {
                 let started = clock.now, cpuStarted = cpu()
-                let records = try sweep.run(jobs: threads)
+                let tally = WorkerCPU(workers: threads)
+                let records = try sweep.run(jobs: threads, cpu: { worker, _, seconds in tally.add(worker, seconds) })
+                perWorker.append(tally.seconds)
                 seconds.append((clock.now - started).seconds)
                 cores.append((cpu() - cpuStarted) / seconds.last!)
                 outputs.append(try SweepResults(identity: sweep.identity, runs: records).json())
@@ -80,6 +83,10 @@ struct SweepCommand: ParsableCommand {
             print(String(format: "%@: %d runs; --jobs 1 %.1f s (%.2f cores), --jobs %d %.1f s (%.2f cores): %.2f× (goal ≤ 0.60× with 2 jobs); results %@",
                          sweep.scenario.name, sweep.assignments.count, seconds[0], cores[0], jobs, seconds[1], cores[1], seconds[1] / seconds[0],
                          outputs[0] == outputs[1] ? "identical" : "DIFFER"))
+            // With a core per worker, a pass takes as long as its busiest worker's CPU time.
+            let alone = perWorker[0].reduce(0, +), busiest = perWorker[1].max() ?? 0
+            print(String(format: "CPU seconds: --jobs 1 %.1f; --jobs %d per worker %@: on a core per worker, %.2f× the single-thread time",
+                         alone, jobs, perWorker[1].map { String(format: "%.1f", $0) }.joined(separator: " + "), busiest / alone))
             return
         }
         let folder = out ?? "Reports/\(sweep.scenario.name)/sweep"
@@ -114,3 +121,12 @@ struct SweepCommand: ParsableCommand {
 }
 
 extension SweepSpec.Design: ExpressibleByArgument {}
+
+/// CPU seconds per worker, added to from the workers' threads.
+final class WorkerCPU: @unchecked Sendable {
+    private let lock = NSLock()
+    private var totals: [Double]
+    init(workers: Int) { totals = Array(repeating: 0, count: workers) }
+    func add(_ worker: Int, _ seconds: Double) { lock.lock(); totals[worker] += seconds; lock.unlock() }
+    var seconds: [Double] { lock.lock(); defer { lock.unlock() }; return totals }
+}

@@ -107,15 +107,21 @@ public struct Sweep: @unchecked Sendable {
 
     /// Runs `indices` (default: all) on `jobs` threads, each taking the next
     /// run as it finishes one; returns the records in run order.
-    public func run(_ indices: [Int]? = nil, jobs: Int = 1, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in })
+    ///
+    /// `cpu` hears, for each run, the worker that ran it and the CPU seconds
+    /// its thread spent: on a shared machine, what the runs would take on cores of their own.
+    public func run(_ indices: [Int]? = nil, jobs: Int = 1, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
+                    cpu: @escaping @Sendable (_ worker: Int, _ run: Int, _ seconds: Double) -> Void = { _, _, _ in })
         throws -> [SweepRunRecord]
     {
         let todo = indices ?? Array(assignments.indices)
         let slots = Slots(count: todo.count)
         let workers = max(1, min(jobs, todo.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
             while let k = slots.next() {
                 let i = todo[k]
+                let cpuStarted = Self.threadCPUSeconds()
+                defer { cpu(worker, i, Self.threadCPUSeconds() - cpuStarted) }
                 let record = Result { () throws -> SweepRunRecord in
                     let point = try scenario(forRun: i)
                     var o = options
@@ -133,6 +139,15 @@ public struct Sweep: @unchecked Sendable {
             }
         }
         return try slots.results.map { try $0!.get() }
+    }
+}
+
+extension Sweep {
+    /// CPU seconds the calling thread has used.
+    static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }
 
