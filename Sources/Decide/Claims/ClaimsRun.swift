@@ -62,13 +62,6 @@ public struct ClaimsRun: Sendable {
                 outcome.held = figure.held
                 if scenario.sweep != nil { try sweep(claim, scenario, main: figure, &outcome) }
                 else { outcome.breaks = "not swept: add a `sweep:` section to move the conditions" }
-                if claim.measure == .batchOverrun, let table = outcome.table {
-                    // Holding is a property of the whole sweep: duration growing with data, and an overrun somewhere.
-                    let durations = table.rows.compactMap { Double($0[$0.count - 2].split(separator: " ").first ?? "") }
-                    let grows = zip(durations, durations.dropFirst()).allSatisfy { $0 <= $1 } && durations.count > 1
-                    let overruns = table.rows.contains { ($0.last.flatMap { Int($0) } ?? 0) > 0 }
-                    outcome.held = grows && overruns
-                }
             }
         } catch let error as ScenarioError {
             outcome.figure = "not measured"
@@ -95,6 +88,9 @@ public struct ClaimsRun: Sendable {
         var text: String
         var held: Bool?
         var cells: [String]
+        /// batch_overrun: the job's duration in seconds and its deadline misses.
+        var duration: Double?
+        var misses = 0
 
         init(_ claim: Claim, _ r: RunResults) {
             let engine = r.engines.first { $0.name == claim.engine }
@@ -117,6 +113,8 @@ public struct ClaimsRun: Sendable {
                     text = "—"; held = nil; cells = ["—", "—"]; return
                 }
                 let duration = max(0, stale - age)
+                self.duration = duration
+                misses = e.slaMisses
                 text = String(format: "%@'s job takes about %.0f s; %d deadline miss%@", e.name, duration, e.slaMisses, e.slaMisses == 1 ? "" : "es")
                 held = nil
                 cells = [String(format: "%.0f s", duration), "\(e.slaMisses)"]
@@ -143,6 +141,10 @@ public struct ClaimsRun: Sendable {
                          })
         let describe = { (i: Int) in Sweep.describe(records[i].assignment, spec) }
         if claim.measure == .batchOverrun {
+            // Holding is a property of the whole sweep: the duration grows with the data, and the job overruns somewhere.
+            let durations = figures.compactMap(\.duration)
+            let grows = durations.count > 1 && durations.count == figures.count && zip(durations, durations.dropFirst()).allSatisfy { $0 <= $1 }
+            outcome.held = grows && figures.contains { $0.misses > 0 }
             if let first = records.indices.first(where: { (records[$0].results.engines.first { $0.name == claim.engine }?.slaMisses ?? 0) > 0 }) {
                 outcome.breaks = "the job first overruns its window at \(describe(first))"
             } else {
