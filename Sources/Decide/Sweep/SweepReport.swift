@@ -112,34 +112,49 @@ public struct SweepReport: Sendable {
                            settings: settings, elements: elements)
     }
 
-    /// One measure against one parameter, a line per engine; nil when no point has the measure.
+    /// One measure against one parameter: a line per engine and combination
+    /// of the other parameters' values (colour by engine, dash by combination),
+    /// so a grid reads as families of curves; nil when no point has the measure.
     func chart(_ measure: (key: String, title: String, read: @Sendable (SweepResults.Measures) -> Double?),
                against parameter: SweepSpec.Parameter, number: Int) -> ReportChart? {
         let r = results
         let axis = ParameterAxis(parameter)
         let engines = Self.engines(r)
-        let blocks = engines.map { name in
-            (comment: name, rows: r.points.filter { $0.engine == name }.compactMap { p -> [Double]? in
-                guard let text = p.assignment[parameter.path], let x = axis.x(text), let y = measure.read(p.measures), y.isFinite else { return nil }
-                return [x, y]
-            }.sorted { $0[0] < $1[0] })
+        let others = r.parameters.filter { $0.path != parameter.path }
+        // Series in first-seen order: (engine, the other parameters' values).
+        var series: [(engine: String, rest: [String])] = []
+        for p in r.points {
+            let key = (engine: p.engine, rest: others.map { o in p.assignment[o.path] ?? "" })
+            if !series.contains(where: { $0.engine == key.engine && $0.rest == key.rest }) { series.append(key) }
+        }
+        func rest(_ p: SweepResults.Point) -> [String] { others.map { p.assignment[$0.path] ?? "" } }
+        func xy(_ p: SweepResults.Point) -> [Double]? {
+            guard let text = p.assignment[parameter.path], let x = axis.x(text), let y = measure.read(p.measures), y.isFinite else { return nil }
+            return [x, y]
+        }
+        let blocks: [(comment: String, rows: [[Double]])] = series.map { s in
+            let label = ([s.engine] + zip(others, s.rest).map { "\($0.path)=\($1)" }).joined(separator: " ")
+            let rows = r.points.filter { $0.engine == s.engine && rest($0) == s.rest }.compactMap(xy).sorted { $0[0] < $1[0] }
+            return (comment: label, rows: rows)
         }
         guard blocks.contains(where: { !$0.rows.isEmpty }) else { return nil }
         let name = "\(measure.key)_vs_\(Self.fileStem(parameter.path))"
-        // Several parameters: points at one x come from different runs, so they are not joined.
-        let style = r.parameters.count == 1 ? "linespoints" : "points"
         var settings = ["set xlabel \(ReportChart.quoted(parameter.path + axis.unitLabel))",
                         "set ylabel \(ReportChart.quoted(measure.title))", "set key outside right top",
                         "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05"]
         settings += axis.settings
-        let elements = engines.enumerated().compactMap { i, engine -> String? in
-            blocks[i].rows.isEmpty ? nil
-                : "'\(name).dat' index \(i) using 1:2 with \(style) lt \(ReportChart.lineType(i)) title \(ReportChart.quoted(engine))"
+        let combinations = series.reduce(into: [[String]]()) { if !$0.contains($1.rest) { $0.append($1.rest) } }
+        let elements = series.enumerated().compactMap { i, s -> String? in
+            guard !blocks[i].rows.isEmpty else { return nil }
+            let lt = ReportChart.lineType(engines.firstIndex(of: s.engine) ?? 0)
+            let dash = (combinations.firstIndex(of: s.rest) ?? 0) % 5 + 1
+            let title = s.engine + (others.isEmpty ? "" : " (" + zip(others, s.rest).map { "\($0.path.split(separator: ".").last ?? "")=\($1)" }.joined(separator: ", ") + ")")
+            return "'\(name).dat' index \(i) using 1:2 with linespoints lt \(lt) dt \(dash) title \(ReportChart.quoted(title))"
         }
         return ReportChart(name: name, title: "\(measure.title) against \(parameter.path)",
                            caption: "Each engine's \(measure.key) at each value of \(parameter.path)"
-                               + (r.parameters.count > 1 ? " (other parameters vary too: one point per run)." : "."),
-                           data: ReportChart.blocks(blocks, header: "\(parameter.path)\(axis.unitLabel), \(measure.key); one block per engine"),
+                               + (others.isEmpty ? "." : "; one line per combination of the other parameters (dashes tell them apart)."),
+                           data: ReportChart.blocks(blocks, header: "\(parameter.path)\(axis.unitLabel), \(measure.key); one block per engine and combination"),
                            settings: settings, elements: elements)
     }
 

@@ -21,9 +21,15 @@ set key outside right top
 set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05
 set terminal pngcairo size 800,500 noenhanced font 'Sans,10' background rgb 'white'
 set output 'staleness_mean_s_vs_engines_nightly_per_record.png'
-plot 'staleness_mean_s_vs_engines_nightly_per_record.dat' index 0 using 1:2 with points lt 1 title 'nightly', \
-     'staleness_mean_s_vs_engines_nightly_per_record.dat' index 1 using 1:2 with points lt 2 title 'rt', \
-     'staleness_mean_s_vs_engines_nightly_per_record.dat' index 2 using 1:2 with points lt 3 title 'stream'
+plot 'staleness_mean_s_vs_engines_nightly_per_record.dat' index 0 using 1:2 with linespoints lt 1 dt 1 title 'nightly (servers=1)', \
+     'staleness_mean_s_vs_engines_nightly_per_record.dat' index 1 using 1:2 with linespoints lt 2 dt 1 title 'rt (servers=1)', \
+     'staleness_mean_s_vs_engines_nightly_per_record.dat' index 2 using 1:2 with linespoints lt 3 dt 1 title 'stream (servers=1)', \
+     'staleness_mean_s_vs_engines_nightly_per_record.dat' index 3 using 1:2 with linespoints lt 1 dt 2 title 'nightly (servers=2)', \
+     'staleness_mean_s_vs_engines_nightly_per_record.dat' index 4 using 1:2 with linespoints lt 2 dt 2 title 'rt (servers=2)', \
+     'staleness_mean_s_vs_engines_nightly_per_record.dat' index 5 using 1:2 with linespoints lt 3 dt 2 title 'stream (servers=2)', \
+     'staleness_mean_s_vs_engines_nightly_per_record.dat' index 6 using 1:2 with linespoints lt 1 dt 3 title 'nightly (servers=4)', \
+     'staleness_mean_s_vs_engines_nightly_per_record.dat' index 7 using 1:2 with linespoints lt 2 dt 3 title 'rt (servers=4)', \
+     'staleness_mean_s_vs_engines_nightly_per_record.dat' index 8 using 1:2 with linespoints lt 3 dt 3 title 'stream (servers=4)'
 set terminal svg size 800,500 noenhanced font 'Sans,10' background rgb 'white'
 set output 'staleness_mean_s_vs_engines_nightly_per_record.svg'
 replot

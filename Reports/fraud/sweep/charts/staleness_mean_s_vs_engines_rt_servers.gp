@@ -21,9 +21,12 @@ set key outside right top
 set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05
 set terminal pngcairo size 800,500 noenhanced font 'Sans,10' background rgb 'white'
 set output 'staleness_mean_s_vs_engines_rt_servers.png'
-plot 'staleness_mean_s_vs_engines_rt_servers.dat' index 0 using 1:2 with points lt 1 title 'nightly', \
-     'staleness_mean_s_vs_engines_rt_servers.dat' index 1 using 1:2 with points lt 2 title 'rt', \
-     'staleness_mean_s_vs_engines_rt_servers.dat' index 2 using 1:2 with points lt 3 title 'stream'
+plot 'staleness_mean_s_vs_engines_rt_servers.dat' index 0 using 1:2 with linespoints lt 1 dt 1 title 'nightly (per_record=200us)', \
+     'staleness_mean_s_vs_engines_rt_servers.dat' index 1 using 1:2 with linespoints lt 2 dt 1 title 'rt (per_record=200us)', \
+     'staleness_mean_s_vs_engines_rt_servers.dat' index 2 using 1:2 with linespoints lt 3 dt 1 title 'stream (per_record=200us)', \
+     'staleness_mean_s_vs_engines_rt_servers.dat' index 3 using 1:2 with linespoints lt 1 dt 2 title 'nightly (per_record=2ms)', \
+     'staleness_mean_s_vs_engines_rt_servers.dat' index 4 using 1:2 with linespoints lt 2 dt 2 title 'rt (per_record=2ms)', \
+     'staleness_mean_s_vs_engines_rt_servers.dat' index 5 using 1:2 with linespoints lt 3 dt 2 title 'stream (per_record=2ms)'
 set terminal svg size 800,500 noenhanced font 'Sans,10' background rgb 'white'
 set output 'staleness_mean_s_vs_engines_rt_servers.svg'
 replot
