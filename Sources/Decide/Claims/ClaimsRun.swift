@@ -56,7 +56,12 @@ public struct ClaimsRun: Sendable {
             if claim.measure == .scoringSpeedup {
                 try scoring(claim, scenario, &outcome)
             } else {
-                let main = try LabRun(Sweep.quietOptions).run(scenario).results
+                var options = Sweep.quietOptions
+                // Nothing is written, but a run wants a folder: a temporary one, not Reports/<scenario>.
+                options.outputDirectory = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("tempo-claim-\(getpid())-\(UUID().uuidString)").path
+                defer { try? FileManager.default.removeItem(atPath: options.outputDirectory!) }
+                let main = try LabRun(options).run(scenario).results
                 let figure = Figure(claim, main)
                 outcome.figure = figure.text
                 outcome.held = figure.held
