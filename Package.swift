@@ -86,6 +86,11 @@ let package = Package(
             "SimKernel", "Randomness", "ScenarioSpec", "Workloads", "Engines", "Simulation", "Measures", "Results", "Report",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Deciding a tempo: the five-axis matrix, parameter sweeps and their Pareto frontier, sharded sweeps, claims put to the test.
+        .target(name: "Decide", dependencies: [
+            "SimKernel", "ScenarioSpec", "Workloads", "Engines", "Simulation", "Measures", "Report", "Lab", "Models", "Randomness",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // `tempo bench` suites: throughput measured against reference loops in the same run.
         .target(name: "Bench", dependencies: [
             "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Models", "Features", "Stores",
@@ -95,7 +100,7 @@ let package = Package(
         ]),
         // The command-line interface: a thin layer over the libraries.
         .executableTarget(name: "tempo", dependencies: [
-            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Models", "Simulation", "Measures", "Results", "Report", "Lab", "Bench",
+            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Models", "Simulation", "Measures", "Results", "Report", "Lab", "Bench", "Decide",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
@@ -117,5 +122,6 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Randomness", "Bench"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Measures"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "ScenarioSpec", "Simulation"]),
+        .testTarget(name: "DecideTests", dependencies: ["Decide", "Lab", "Measures", "Report", "ScenarioSpec", "Workloads", "Simulation"]),
     ]
 )

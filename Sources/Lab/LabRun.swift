@@ -51,16 +51,18 @@ public struct LabRun {
 
     /// The plan for a scenario file with the options' overrides applied, or every problem as file:line:column.
     public func plan(path: String) throws(ScenarioError) -> (SimulationPlan, PriceCatalog) {
-        try plan(try Scenario.load(path: path), path: path)
+        try plan(Scenario.load(path: path))
     }
 
     /// The plan for scenario text that claims to live at `path` (its catalogue is looked up beside it).
     public func plan(yaml: String, path: String) throws(ScenarioError) -> (SimulationPlan, PriceCatalog) {
-        try plan(try Scenario.parse(yaml: yaml, file: path), path: path)
+        try plan(Scenario.parse(yaml: yaml, file: path))
     }
 
-    func plan(_ loaded: Scenario, path: String) throws(ScenarioError) -> (SimulationPlan, PriceCatalog) {
+    /// The plan for a scenario already read (a sweep point rewritten in memory), with the options' overrides.
+    public func plan(_ loaded: Scenario) throws(ScenarioError) -> (SimulationPlan, PriceCatalog) {
         var scenario = loaded
+        let path = scenario.file
         if let scale = options.scale { scenario.scale = scale }
         if let seed = options.seed { scenario.seed = seed }
         if let names = options.engines {
@@ -87,7 +89,12 @@ public struct LabRun {
     }
 
     public func run(path: String) throws -> Outcome {
-        let (plan, catalog) = try plan(path: path)
+        try run(Scenario.load(path: path))
+    }
+
+    /// Runs a scenario already read; `Scenario.file` still locates its price catalogue.
+    public func run(_ loaded: Scenario) throws -> Outcome {
+        let (plan, catalog) = try plan(loaded)
         let scenario = plan.scenario
         let directory = options.outputDirectory ?? "Reports/\(scenario.name)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

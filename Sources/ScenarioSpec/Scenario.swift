@@ -30,6 +30,12 @@ public struct Scenario: Hashable, Sendable {
     public var engines: [EngineSpec]
     /// The `prices` mapping, unread until the cost model reads it.
     public var prices: SpecNode?
+    /// What the business will spend a day on serving (`budget: $50/d`); nil for no limit.
+    public var budget: MoneyRate?
+    /// The `sweep` mapping, unread until `tempo sweep` reads it.
+    public var sweep: SpecNode?
+    /// The `claim` mapping, unread until `tempo claims` reads it.
+    public var claim: SpecNode?
     /// The path the scenario was read from, as given.
     public var file: String
     /// The file's text, so a report can show exactly what was run.
@@ -92,11 +98,14 @@ public struct Scenario: Hashable, Sendable {
         let engines = top.requiredSequence("engines", nonEmpty: true).flatMap { EngineSpec.readAll($0, diagnostics) }
         var pricesReader = top.optionalMapping("prices")
         let prices = pricesReader?.remaining()
+        let budget = top.optional("budget", as: MoneyRate.self, .greaterThan(MoneyRate(dollarsPerHour: 0)))
+        let sweep = top.take("sweep")
+        let claim = top.take("claim")
         top.finish()
 
         guard let name, let horizon, let workload, let engines else { return nil }
         return Scenario(name: name, description: description, seed: seed, horizon: horizon, warmup: warmup, retrain: retrain, costProfile: costProfile, scale: scale,
-                        workload: workload, engines: engines, prices: prices,
+                        workload: workload, engines: engines, prices: prices, budget: budget, sweep: sweep, claim: claim,
                         file: root.location.file, source: source)
     }
 

@@ -25,6 +25,10 @@ public protocol Workload: Sendable {
     var actionWindow: SimDuration { get }
     /// How an action's worth decays with delay, as declared by the scenario.
     var declaredDecay: ValueDecay { get }
+    /// How long a prediction stays worth about the same (TempoTraits.swift; `tempo recommend` reads it).
+    var shelfLife: ShelfLife { get }
+    /// Each event source's arrival timing and whether it carries the key signal (TempoTraits.swift).
+    var sources: [SourceTiming] { get }
     /// A fresh pass over the workload's items up to `horizon`.
     func makeGenerator(horizon: SimDuration) -> any WorkloadGenerator
     /// The value of `action` taken at `answeredAt` on `decision`. A nil action, or

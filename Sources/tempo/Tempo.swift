@@ -7,6 +7,7 @@ struct Tempo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tempo",
         abstract: "Measure whether a prediction workload should be served in batch, in a stream, on request, or as a hybrid.",
-        subcommands: [RunCommand.self, History.self, Compare.self, Sim.self, Validate.self, WorkloadCommand.self, Skew.self, Check.self, Fuzz.self, Calibrate.self, BenchCommand.self]
+        subcommands: [RunCommand.self, History.self, Compare.self, Sim.self, Validate.self, WorkloadCommand.self, Skew.self, Check.self, Fuzz.self,
+                      Calibrate.self, BenchCommand.self, RecommendCommand.self, SweepCommand.self, MergeCommand.self, ClaimsCommand.self]
     )
 }

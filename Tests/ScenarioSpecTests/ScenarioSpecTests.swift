@@ -134,7 +134,7 @@ func rendered(_ diagnostics: [Diagnostic]) -> [String] { diagnostics.map(\.descr
         let found = problems(validScenario + "\ncolour: blue")
         #expect(rendered(found) == [
             "test.yaml:17:1: error: unknown key 'colour' in the top-level mapping; known keys are name, "
-                + "description, seed, horizon, warmup, retrain, cost_profile, scale, workload, engines and prices",
+                + "description, seed, horizon, warmup, retrain, cost_profile, scale, workload, engines, prices, budget, sweep and claim",
         ])
     }
 
