@@ -11,13 +11,26 @@ import ScenarioSpec
 ///       - value_pct_of_oracle: {engine: rt, min: 95}
 ///       - value_pct_of_oracle: {engine: nightly, max: 30}
 ///       - on_time_rate: {engine: rt, min: 0.99}
+///       - cost_per_day: {engine: nightly, of: rt, max: 0.25}   # a ratio: nightly's cost ≤ a quarter of rt's
+///       - value_per_dollar: {engine: hybrid, best: true}       # the highest of every engine but oracle and baseline
 public struct Expectations: Sendable {
     public struct Expectation: Sendable {
         public var measure: String
         public var engine: String
         public var min: Double?
         public var max: Double?
+        /// Compare the engine's measure as a ratio to this engine's.
+        public var of: String?
+        /// The engine's measure must be the highest among the engines (bounds excluded).
+        public var best = false
         public var location: SourceLocation
+
+        /// What is asserted, for a table: "≥ 90", "≤ 0.25 × rt", "highest".
+        public var expected: String {
+            let unit = of.map { " × \($0)" } ?? ""
+            let range = [min.map { "≥ \($0)\(unit)" }, max.map { "≤ \($0)\(unit)" }, best ? "highest" : nil].compactMap { $0 }
+            return range.joined(separator: ", ")
+        }
     }
 
     public var scale: Double?
@@ -49,10 +62,20 @@ public struct Expectations: Sendable {
             guard var bounds = entry.requiredMapping(measure) else { continue }
             let engine = bounds.required("engine", as: String.self)
             let min = bounds.optional("min", as: Double.self), max = bounds.optional("max", as: Double.self)
-            if min == nil && max == nil { diagnostics.error("an expectation needs 'min', 'max' or both", at: bounds.node) }
+            let of = bounds.optional("of", as: String.self, .nonEmpty)
+            let best = bounds.optional("best", default: false)
+            if min == nil && max == nil && !best {
+                diagnostics.error("an expectation needs 'min', 'max', both, or 'best: true'", at: bounds.node)
+            }
+            if of != nil && min == nil && max == nil {
+                diagnostics.error("'of' compares a ratio: give 'min' or 'max' for it", at: bounds.node)
+            }
             bounds.finish()
             entry.finish()
-            if let engine { result.expectations.append(Expectation(measure: measure, engine: engine, min: min, max: max, location: item.location)) }
+            if let engine {
+                result.expectations.append(Expectation(measure: measure, engine: engine, min: min, max: max, of: of, best: best,
+                                                       location: item.location))
+            }
         }
         top.finish()
         guard !diagnostics.hasErrors else { throw ScenarioError(diagnostics.sorted) }
@@ -68,10 +91,23 @@ public struct Expectations: Sendable {
     /// Each expectation against the results; an engine or measure the run
     /// lacks fails with no measured value.
     public func check(_ results: RunResults) -> [Verdict] {
-        expectations.map { e in
-            let measured = results.engines.first { $0.name == e.engine }?.measure(e.measure) ?? nil
-            guard let value = measured else { return Verdict(expectation: e, measured: nil, passed: false) }
-            let passed = (e.min.map { value >= $0 } ?? true) && (e.max.map { value <= $0 } ?? true)
+        func measure(_ engine: String, _ name: String) -> Double? {
+            results.engines.first { $0.name == engine }?.measure(name) ?? nil
+        }
+        return expectations.map { e in
+            guard var value = measure(e.engine, e.measure) else { return Verdict(expectation: e, measured: nil, passed: false) }
+            var passed = true
+            if e.best {
+                let others = results.engines.filter { !["oracle", "baseline"].contains($0.kind) && $0.name != e.engine }
+                passed = others.allSatisfy { (($0.measure(e.measure) ?? nil) ?? -.infinity) < value }
+            }
+            if let of = e.of {
+                guard let reference = measure(of, e.measure), reference != 0 else {
+                    return Verdict(expectation: e, measured: nil, passed: false)
+                }
+                value /= reference
+            }
+            passed = passed && (e.min.map { value >= $0 } ?? true) && (e.max.map { value <= $0 } ?? true)
             return Verdict(expectation: e, measured: value, passed: passed)
         }
     }

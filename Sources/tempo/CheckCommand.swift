@@ -6,7 +6,7 @@ import ScenarioSpec
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a scenario and assert measures against an expectation file; exit 1 with a table of what failed.",
-        discussion: "FILE.expect.yaml lists `- MEASURE: {engine: NAME, min: X, max: Y}` items and may fix scale, seed and replications.")
+        discussion: "FILE.expect.yaml lists `- MEASURE: {engine: NAME, min: X, max: Y}` items (`of: OTHER` makes the bounds a ratio to OTHER's measure; `best: true` asks for the highest among the engines) and may fix scale, seed and replications.")
 
     @Argument(help: "A scenario file.") var file: String
     @Option(help: "The expectation file (default: FILE with .expect.yaml).") var expect: String?
@@ -36,8 +36,7 @@ struct Check: ParsableCommand {
         print("|---|---|---|---|---|")
         for v in verdicts {
             let e = v.expectation
-            let range = [e.min.map { "≥ \($0)" }, e.max.map { "≤ \($0)" }].compactMap { $0 }.joined(separator: ", ")
-            print("| \(e.engine) | \(e.measure) | \(range) | \(v.measured.map { String(format: "%.4g", $0) } ?? "missing") | \(v.passed ? "ok" : "FAILED") |")
+            print("| \(e.engine) | \(e.measure) | \(e.expected) | \(v.measured.map { String(format: "%.4g", $0) } ?? "missing") | \(v.passed ? "ok" : "FAILED") |")
         }
         let failed = verdicts.filter { !$0.passed }
         print("\(verdicts.count - failed.count) passed, \(failed.count) failed")

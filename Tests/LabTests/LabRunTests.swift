@@ -110,6 +110,20 @@ func results(_ path: String, replications: Int = 1, out: String) throws -> (RunR
         let verdicts = tight.check(results)
         #expect(verdicts.map(\.passed) == [false, false])
         #expect(verdicts[1].measured == nil)
+
+        // Relative expectations: a ratio to another engine's measure, and the best of the engines.
+        let cost = { (name: String) in results.engines.first { $0.name == name }!.costPerDay }
+        let ratio = cost("nightly") / cost("rt")
+        let relative = try Expectations.load(path: try write("""
+            expect:
+              - cost_per_day: {engine: nightly, of: rt, max: \(ratio * 1.001)}
+              - cost_per_day: {engine: nightly, of: rt, max: \(ratio * 0.999)}
+              - value: {engine: rt, best: true}
+              - value: {engine: nightly, best: true}
+            """, beside: path))
+        let relativeVerdicts = relative.check(results)
+        #expect(relativeVerdicts.map(\.passed) == [true, false, true, false])
+        #expect(abs(relativeVerdicts[0].measured! - ratio) < 1e-12)
     }
 
     @Test func badExpectationFilesGetPositions() throws {
@@ -125,7 +139,7 @@ func results(_ path: String, replications: Int = 1, out: String) throws -> (RunR
         } catch {
             let messages = error.diagnostics.map(\.description)
             #expect(messages.contains { $0.contains(":2:5: error: unknown measure 'value_pct_of_oracl' (did you mean 'value_pct_of_oracle'?)") })
-            #expect(messages.contains { $0.contains("needs 'min', 'max' or both") })
+            #expect(messages.contains { $0.contains("needs 'min', 'max', both, or 'best: true'") })
         }
     }
 }
