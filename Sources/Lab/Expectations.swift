@@ -7,6 +7,8 @@ import ScenarioSpec
 ///
 ///     scale: 0.02                # run settings (optional): fixed seed, small scale
 ///     seed: 42
+///     story: fresh engines capture nearly all the value, a nightly batch little   # shown in the report
+///     note: why a run may not tell it                                               # optional
 ///     expect:
 ///       - value_pct_of_oracle: {engine: rt, min: 95}
 ///       - value_pct_of_oracle: {engine: nightly, max: 30}
@@ -36,6 +38,9 @@ public struct Expectations: Sendable {
     public var scale: Double?
     public var seed: UInt64?
     public var replications: Int?
+    /// The story in words, and why a run may not tell it: shown in the report.
+    public var story: String?
+    public var note: String?
     public var expectations: [Expectation]
 
     public static func load(path: String) throws(ScenarioError) -> Expectations {
@@ -46,7 +51,9 @@ public struct Expectations: Sendable {
         else { throw ScenarioError(diagnostics.sorted) }
         var result = Expectations(scale: top.optional("scale", as: Double.self, .within(0.001...1)),
                                   seed: top.optional("seed", as: UInt64.self),
-                                  replications: top.optional("replications", as: Int.self, .within(1...100)), expectations: [])
+                                  replications: top.optional("replications", as: Int.self, .within(1...100)),
+                                  story: top.optional("story", as: String.self, .nonEmpty),
+                                  note: top.optional("note", as: String.self, .nonEmpty), expectations: [])
         let known = EngineResult.scalarMeasureNames
         for item in top.requiredSequence("expect", nonEmpty: true) ?? [] {
             guard var entry = MappingReader(item, what: "an expectation", expecting: "a mapping like 'value_pct_of_oracle: {engine: rt, min: 95}'", diagnostics)
@@ -80,6 +87,14 @@ public struct Expectations: Sendable {
         top.finish()
         guard !diagnostics.hasErrors else { throw ScenarioError(diagnostics.sorted) }
         return result
+    }
+
+    /// The checks as the report shows them.
+    public func story(file: String, _ results: RunResults) -> RunResults.Story {
+        RunResults.Story(file: file, summary: story, note: note, checks: check(results).map {
+            .init(engine: $0.expectation.engine, measure: $0.expectation.measure, expected: $0.expectation.expected,
+                  measured: $0.measured, passed: $0.passed)
+        })
     }
 
     public struct Verdict: Sendable {

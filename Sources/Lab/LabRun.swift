@@ -153,9 +153,16 @@ public struct LabRun {
             costProfile: plan.costProfile.source, priceCatalog: catalog.file, codeVersion: Self.codeVersion(), engines: engines, declaredDecay: declared,
             findings: ResultsBuilder.findings(engines, horizonSeconds: horizon),
             timing: .init(wallSeconds: 0, startedAt: startedAt))
+        var warnings: [String] = []
+        // The story the scenario's expectation file locks in, checked on this run for the report.
+        let expectPath = (scenario.file as NSString).deletingPathExtension + ".expect.yaml"
+        if FileManager.default.fileExists(atPath: expectPath) {
+            do { results.story = try Expectations.load(path: expectPath).story(file: expectPath, results) } catch {
+                warnings += error.diagnostics.map(\.description)
+            }
+        }
         results.timing.wallSeconds = (clock.now - started).seconds
 
-        var warnings: [String] = []
         if options.formats.contains(.md) || options.formats.contains(.html) {
             warnings += try ReportWriter(gnuplot: options.gnuplot).write(results, to: directory)
         } else if options.formats.contains(.json) {

@@ -25,7 +25,36 @@ public struct RunResults: Codable, Sendable, Equatable {
     public var declaredDecay: [DecayPoint]
     /// One finding per notable comparison, produced from the numbers (never typed in).
     public var findings: [String]
+    /// The story the scenario's expectation file says the report should tell, checked against this run.
+    public var story: Story?
     public var timing: Timing
+
+    /// What `FILE.expect.yaml` expects of the scenario, and whether this run bore it out.
+    public struct Story: Codable, Sendable, Equatable {
+        public var file: String
+        /// The story in words (`story:`).
+        public var summary: String?
+        /// Why the run tells a different story than a practitioner expects, when it does (`note:`).
+        public var note: String?
+        public var checks: [Check]
+
+        public struct Check: Codable, Sendable, Equatable {
+            public var engine: String
+            public var measure: String
+            public var expected: String
+            public var measured: Double?
+            public var passed: Bool
+            public init(engine: String, measure: String, expected: String, measured: Double?, passed: Bool) {
+                self.engine = engine; self.measure = measure; self.expected = expected; self.measured = measured; self.passed = passed
+            }
+        }
+
+        public init(file: String, summary: String?, note: String?, checks: [Check]) {
+            self.file = file; self.summary = summary; self.note = note; self.checks = checks
+        }
+
+        public var held: Bool { checks.allSatisfy(\.passed) }
+    }
 
     public struct Timing: Codable, Sendable, Equatable {
         public var wallSeconds: Double
@@ -41,7 +70,7 @@ public struct RunResults: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case scenario, description, workload, seed, scale, replications, engines, findings, timing
+        case scenario, description, workload, seed, scale, replications, engines, findings, story, timing
         case scenarioFile = "scenario_file"
         case scenarioSHA256 = "scenario_sha256"
         case horizonSeconds = "horizon_seconds"

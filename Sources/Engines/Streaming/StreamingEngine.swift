@@ -102,6 +102,10 @@ public final class StreamingEngine: Engine {
         }
     }
 
+    /// Features are as of the pipeline's progress — the time up to which every
+    /// arrived event is included, as DESIGN.md defines staleness — not of the
+    /// entity's last update: an entity with no event since has nothing newer
+    /// to include, and a quiet customer is not a stale one.
     public func decide(_ request: DecisionRequest, _ context: EngineContext) -> Answer {
         let now = context.now
         apply(upTo: now, context)
@@ -114,7 +118,7 @@ public final class StreamingEngine: Engine {
             let ids = decider.contacts(request, scored: live.map { ($0.entity, $0.entry.score) })
             let used = ids.compactMap { predictions.prediction(for: $0) }
             return Answer(action: .contact(ids), answeredAt: answeredAt, score: used.first?.score,
-                          computedAt: used.map(\.computedAt).min() ?? now, featuresAsOf: used.map(\.featuresAsOf).min() ?? pipeline!.asOf(now),
+                          computedAt: used.map(\.computedAt).min() ?? now, featuresAsOf: pipeline!.asOf(now),
                           modelVersion: decider.version)
         }
         if configuration.rescore {
@@ -123,7 +127,7 @@ public final class StreamingEngine: Engine {
                 return Answer(action: nil, answeredAt: answeredAt, fallback: true)
             }
             return Answer(action: decider.action(for: request, storedScore: p.score, items: p.items),
-                          answeredAt: answeredAt, score: p.score, computedAt: p.computedAt, featuresAsOf: p.featuresAsOf,
+                          answeredAt: answeredAt, score: p.score, computedAt: p.computedAt, featuresAsOf: pipeline!.asOf(now),
                           modelVersion: p.modelVersion)
         }
         // Score on request from the online store; a missing or expired vector reads as no history.
@@ -132,9 +136,8 @@ public final class StreamingEngine: Engine {
         }
         let (action, score) = decider.decide(request, features: features,
                                              items: { catalogue.items(at: now, decider) { pipeline!.items(at: now) } })
-        let asOf = request.entity >= 0 ? online!.get(entity: request.entity, at: now)?.asOf : nil
         return Answer(action: action, answeredAt: answeredAt, score: score, computedAt: now,
-                      featuresAsOf: asOf ?? pipeline!.asOf(now), modelVersion: decider.version)
+                      featuresAsOf: pipeline!.asOf(now), modelVersion: decider.version)
     }
 
     public func fire(_ timer: EngineTimer, _ context: EngineContext) {

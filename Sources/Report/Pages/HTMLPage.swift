@@ -24,6 +24,13 @@ enum HTMLPage {
             } else {
                 page.element("ul") { list in for finding in results.findings { list.element("li", text: finding) } }
             }
+            if let story = results.story {
+                page.element("h2", text: "The expected story")
+                if let summary = story.summary { page.element("p", text: summary) }
+                page.element("p", text: (story.held ? "This run tells it" : "This run does not tell it") + " (\(story.file)):")
+                table(SummaryTable.story(story), into: &page)
+                if let note = story.note { page.element("p", text: note) }
+            }
             page.element("h2", text: "Charts")
             for chart in charts { figure(chart, chartsDirectory: chartsDirectory, into: &page) }
             page.element("footer") { footer in

@@ -13,6 +13,13 @@ enum MarkdownPage {
         out += "\n## Freshness, latency and quality\n\n" + table(SummaryTable.freshnessAndLatency(results))
         out += "\n## Findings\n\n"
         out += results.findings.isEmpty ? "No findings.\n" : results.findings.map { "- " + oneLine($0) + "\n" }.joined()
+        if let story = results.story {
+            out += "\n## The expected story\n\n"
+            if let summary = story.summary { out += oneLine(summary) + "\n\n" }
+            out += (story.held ? "This run tells it" : "**This run does not tell it**") + " (`\(story.file)`):\n\n"
+            out += table(SummaryTable.story(story))
+            if let note = story.note { out += "\n" + oneLine(note) + "\n" }
+        }
         out += "\n## Charts\n"
         for chart in charts {
             out += "\n### \(chart.title)\n\n"

@@ -42,6 +42,15 @@ struct SummaryTable: Sendable {
                      })
     }
 
+    /// The expectation file's checks on this run.
+    static func story(_ story: RunResults.Story) -> SummaryTable {
+        SummaryTable([("engine", false), ("measure", false), ("expected", true), ("measured", true), ("verdict", false)],
+                     rows: story.checks.map { c in
+                         [c.engine, c.measure, c.expected, c.measured.map { ReadableNumber.decimal($0) } ?? "missing",
+                          c.passed ? "held" : "did not hold"]
+                     })
+    }
+
     /// The compact table of the scenarios index: one line per engine.
     static func overview(_ results: RunResults) -> SummaryTable {
         SummaryTable([("engine", false), ("value ± 95% CI", true), ("% of oracle", true), ("cost / day", true),
