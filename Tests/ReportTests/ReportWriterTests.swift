@@ -72,6 +72,27 @@ struct ReportWriterTests {
         #expect(page.text.contains("block a payment <before> it settles & the money is gone"))
     }
 
+    /// The expectation file's story appears in both pages, with each check's verdict and the note.
+    @Test func theExpectedStoryIsShownWithItsVerdicts() throws {
+        let directory = try SampleResults.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var results = SampleResults.run
+        results.story = .init(file: "Scenarios/x.expect.yaml", summary: "Real time wins.", note: "Because <reasons> & more.", checks: [
+            .init(engine: "rt", measure: "value_pct_of_oracle", expected: "≥ 95", measured: 99.5, passed: true),
+            .init(engine: "nightly", measure: "sla_misses", expected: "≥ 1", measured: nil, passed: false),
+        ])
+        _ = try ReportWriter(gnuplot: "/nonexistent").write(results, to: directory)
+        let markdown = try String(contentsOfFile: "\(directory)/report.md", encoding: .utf8)
+        #expect(markdown.contains("## The expected story\n\nReal time wins."))
+        #expect(markdown.contains("**Not every check held** on this run (`Scenarios/x.expect.yaml`)"))
+        #expect(markdown.contains("| rt | value_pct_of_oracle | ≥ 95 | 99.5 | held |"))
+        #expect(markdown.contains("| nightly | sla_misses | ≥ 1 | — | did not hold |"))
+        let page = try ParsedPage(path: "\(directory)/index.html")
+        #expect(page.error == nil)
+        #expect(page.text.contains("Because <reasons> & more."))
+        #expect(page.text.contains("did not hold"))
+    }
+
     @Test func gnuplotFailureIsAWarningNamingTheScript() throws {
         let directory = try SampleResults.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

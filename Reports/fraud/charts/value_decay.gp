@@ -24,7 +24,7 @@ set key below horizontal
 set y2label 'declared value remaining (fraction)'
 set y2tics 0, 0.1
 set format y2 '%.1f'
-set link y2 via y/1.1493703510730673 inverse y*1.1493703510730673
+set link y2 via y/0.740966445361211 inverse y*0.740966445361211
 set terminal pngcairo size 800,500 noenhanced font 'Sans,10' background rgb 'white'
 set output 'value_decay.png'
 plot 'value_decay.dat' index 0 using 1:2 with linespoints lt 1 title 'nightly', \

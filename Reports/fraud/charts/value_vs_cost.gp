@@ -23,12 +23,12 @@ set autoscale xfix
 set autoscale yfix
 set offsets graph 0.05, graph 0.22, graph 0.12, graph 0.08
 set key bottom right
-set label 1 'nightly' at 0.06343144856770834,-0.05 offset char 1,0.8 tc lt 1
-set label 2 'rt' at 4.134798081582785,231.58882999999983 offset char 1,0.8 tc lt 2
+set label 1 'nightly' at 0.2803493460286458,51.60868000000003 offset char 1,0.8 tc lt 1
+set label 2 'rt' at 4.35433640998888,747.424980000002 offset char 1,0.8 tc lt 2
 set label 3 'baseline' at 0.0,0.0 offset char 1,0.8 tc lt 4
-set label 4 'stream' at 2.3594022499084475,227.59493999999984 offset char 1,0.8 tc lt 5
-set label 5 'lambda' at 2.3908833313404565,230.5641099999998 offset char 1,0.8 tc lt 6
-set label 6 'kappa' at 2.3594022499084475,227.01601999999988 offset char 1,0.8 tc lt 7
+set label 4 'stream' at 2.5813572332142596,732.0302700000024 offset char 1,0.8 tc lt 5
+set label 5 'lambda' at 2.6503753919362345,746.1659000000022 offset char 1,0.8 tc lt 6
+set label 6 'kappa' at 2.5813572332142596,727.5314000000023 offset char 1,0.8 tc lt 7
 set terminal pngcairo size 800,500 noenhanced font 'Sans,10' background rgb 'white'
 set output 'value_vs_cost.png'
 plot 'value_vs_cost.dat' index 0 using 1:($2/1000.0) with points lt 1 ps 1.8 notitle, \
@@ -38,7 +38,7 @@ plot 'value_vs_cost.dat' index 0 using 1:($2/1000.0) with points lt 1 ps 1.8 not
      'value_vs_cost.dat' index 4 using 1:($2/1000.0) with points lt 6 ps 1.8 notitle, \
      'value_vs_cost.dat' index 5 using 1:($2/1000.0) with points lt 7 ps 1.8 notitle, \
      'value_vs_cost.dat' index 6 using 1:($2/1000.0) with steps lt -1 dt 2 lw 1.5 title 'Pareto frontier', \
-     231.62685999999988 with lines lt -1 dt 3 lw 1 title 'oracle (upper bound): $231,627'
+     747.5328900000021 with lines lt -1 dt 3 lw 1 title 'oracle (upper bound): $747,533'
 set terminal svg size 800,500 noenhanced font 'Sans,10' background rgb 'white'
 set output 'value_vs_cost.svg'
 replot

@@ -27,7 +27,7 @@ enum HTMLPage {
             if let story = results.story {
                 page.element("h2", text: "The expected story")
                 if let summary = story.summary { page.element("p", text: summary) }
-                page.element("p", text: (story.held ? "This run tells it" : "This run does not tell it") + " (\(story.file)):")
+                page.element("p", text: (story.held ? "Every check held" : "Not every check held") + " on this run (\(story.file)):")
                 table(SummaryTable.story(story), into: &page)
                 if let note = story.note { page.element("p", text: note) }
             }

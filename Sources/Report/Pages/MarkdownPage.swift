@@ -16,7 +16,7 @@ enum MarkdownPage {
         if let story = results.story {
             out += "\n## The expected story\n\n"
             if let summary = story.summary { out += oneLine(summary) + "\n\n" }
-            out += (story.held ? "This run tells it" : "**This run does not tell it**") + " (`\(story.file)`):\n\n"
+            out += (story.held ? "Every check held" : "**Not every check held**") + " on this run (`\(story.file)`):\n\n"
             out += table(SummaryTable.story(story))
             if let note = story.note { out += "\n" + oneLine(note) + "\n" }
         }
