@@ -9,8 +9,8 @@ struct ClaimsCommand: ParsableCommand {
         abstract: "Put the rules of thumb to the test: run every scenario with a `claim:` section in a folder and write Reports/claims.md.",
         discussion: """
             A claim needs more than one run — its scenario, then its `sweep:` to find where it breaks, or an in-process \
-            scoring benchmark — which is why it has its own command rather than `tempo run` of the folder (that still runs \
-            each scenario and writes its usual report). Build with -c release for the scoring figure: \
+            scoring benchmark. `tempo run` of a folder with claims does the same after writing each scenario's usual \
+            report; this command measures the claims alone. Build with -c release for the scoring figure: \
             swift run -c release tempo claims
             """)
 
@@ -19,11 +19,17 @@ struct ClaimsCommand: ParsableCommand {
     @Option(help: "The Markdown file to write.") var out = "Reports/claims.md"
 
     func run() throws {
-        let outcomes = try ClaimsRun(jobs: jobs).run(folder: folder) { printError("claim: \($0)") }
-        guard !outcomes.isEmpty else {
+        guard try Self.writeReport(folder: folder, jobs: jobs, out: out) else {
             printError("\(folder): error: no scenario with a `claim:` section")
             throw ExitCode(1)
         }
+    }
+
+    /// Measures every claim of a folder and writes the Markdown report; false when the folder has no claim.
+    /// `tempo run` of a folder of claims calls it too.
+    static func writeReport(folder: String, jobs: Int, out: String) throws -> Bool {
+        let outcomes = try ClaimsRun(jobs: jobs).run(folder: folder) { printError("claim: \($0)") }
+        guard !outcomes.isEmpty else { return false }
         let directory = (out as NSString).deletingLastPathComponent
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         try writeAtomically(ClaimsRun.markdown(outcomes), to: out)
@@ -31,5 +37,6 @@ struct ClaimsCommand: ParsableCommand {
             print("\(o.held.map { $0 ? "held        " : "did not hold" } ?? "not measured")  \(o.statement)\n    \(o.figure)\n    \(o.breaks)")
         }
         print("claims: \(out)")
+        return true
     }
 }

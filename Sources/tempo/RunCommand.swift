@@ -80,6 +80,11 @@ struct RunCommand: ParsableCommand {
             try ReportWriter().writeIndex(outcomes.map { ($0.results, "\($0.directory)/index.html") }, to: index)
             print("index: \(index)")
         }
+        // A folder of claims (Scenarios/claims) also puts each claim to the test: Reports/claims.md.
+        if isDirectory.boolValue, files.contains(where: { (try? Scenario.load(path: $0))?.claim != nil }) {
+            let claimsOut = out.map { "\($0)/claims.md" } ?? "Reports/claims.md"
+            _ = try ClaimsCommand.writeReport(folder: path, jobs: ProcessInfo.processInfo.activeProcessorCount, out: claimsOut)
+        }
         if failed { throw ExitCode(1) }
     }
 
