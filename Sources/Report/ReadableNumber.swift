@@ -92,6 +92,8 @@ public enum ReadableNumber {
         guard seconds.isFinite else { return grouped(seconds, fractionDigits: 0) }
         if seconds == 0 { return "0 s" }
         let size = abs(seconds)
+        // Below the simulation's resolution (1 µs), e.g. a mean over mostly-zero staleness.
+        if size < 1e-6 { return "< 1 µs" }
         let (scale, unit): (Double, String) =
             size < 1e-3 ? (1e-6, "µs")
             : size < 1 ? (1e-3, "ms")

@@ -47,6 +47,7 @@ struct ReadableNumberTests {
         #expect(ReadableNumber.duration(seconds: 12_600) == "3.50 h")
         #expect(ReadableNumber.duration(seconds: 86_400 * 3) == "3.00 d")
         #expect(ReadableNumber.duration(seconds: 0) == "0 s")
+        #expect(ReadableNumber.duration(seconds: 3e-9) == "< 1 µs", "below the simulation's resolution")
     }
 
     @Test func missingValuesShowADash() {
