@@ -1,3 +1,4 @@
+import CSQLiteThreading
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -10,6 +11,9 @@ import Workloads
 /// 256 MiB page cache.
 enum SQLiteFile {
     static func open(_ path: String) throws -> DatabaseQueue {
+        // No mutex per API call (each bind and step took one) when this is the
+        // process's first connection; GRDB never shares a connection between threads.
+        _ = tempo_sqlite_use_multithread()
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
