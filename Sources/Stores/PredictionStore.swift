@@ -37,7 +37,9 @@ public final class PredictionStore: Sendable {
     let database: DatabaseQueue
 
     public init(path: String) throws {
-        database = try SQLiteFile.open(path)
+        // Rows are appended in key order and read back rarely: a large cache would
+        // only hold pages already written (hundreds of MiB on a full-scale day).
+        database = try SQLiteFile.open(path, cacheMiB: 32)
         try database.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS runs (

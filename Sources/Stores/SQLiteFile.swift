@@ -7,10 +7,10 @@ import Workloads
 
 /// Opens the SQLite files the stores keep, with the settings a write-heavy
 /// simulation wants: WAL (readers never block the writer), NORMAL sync, and
-/// a busy timeout so concurrent readers wait instead of failing, and a
-/// 256 MiB page cache.
+/// a busy timeout so concurrent readers wait instead of failing, and a page
+/// cache of `cacheMiB` (256 MiB by default).
 enum SQLiteFile {
-    static func open(_ path: String) throws -> DatabaseQueue {
+    static func open(_ path: String, cacheMiB: Int = 256) throws -> DatabaseQueue {
         // No mutex per API call (each bind and step took one) when this is the
         // process's first connection; GRDB never shares a connection between threads.
         _ = tempo_sqlite_use_multithread()
@@ -24,7 +24,7 @@ enum SQLiteFile {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Index pages stay in memory: bulk loads insert into the entity
             // index in random order, and a small cache turns that into reads.
-            try db.execute(sql: "PRAGMA cache_size = -262144")
+            try db.execute(sql: "PRAGMA cache_size = -\(cacheMiB * 1024)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         if path == ":memory:" { return try DatabaseQueue(configuration: configuration) }
