@@ -274,16 +274,27 @@ extension IncrementalFeatures {
         }
     }
 
+    // Records are declared widest field first, the slot last: 40 and 16 bytes
+    // a record instead of 48 and 24 (there is one per event and window hop).
+
     struct PaneRecord {
-        var slot: UInt8
         var index: Int64
         var accumulator: Accumulator
+        var slot: UInt8
+
+        init(slot: UInt8, index: Int64, accumulator: Accumulator) {
+            self.index = index; self.accumulator = accumulator; self.slot = slot
+        }
     }
 
     struct ItemRecord: Equatable {
-        var slot: UInt8
         var index: Int64
         var item: Int32
+        var slot: UInt8
+
+        init(slot: UInt8, index: Int64, item: Int32) {
+            self.index = index; self.item = item; self.slot = slot
+        }
     }
 
     struct SessionRecord {
@@ -302,7 +313,11 @@ extension IncrementalFeatures {
         var sessions: [SessionRecord] = []
         /// Per slot, the position in `panes` of its newest record (−1: none),
         /// so an event finds its pane without scanning other slots' records.
-        var newest: [Int32] = []
+        /// (The first four slots' positions inline, the rest in `newestOverflow`: a
+        /// view rarely has more, and an array here would cost every entity an
+        /// allocation of its own.)
+        var newest: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+        var newestOverflow: [Int32] = []
 
         var isEmpty: Bool { panes.isEmpty && items.isEmpty && sessions.isEmpty }
 
@@ -322,20 +337,40 @@ extension IncrementalFeatures {
 
         func newestRecord(of slot: UInt8) -> Int? {
             let s = Int(slot)
-            return s < newest.count && newest[s] >= 0 ? Int(newest[s]) : nil
+            let position: Int32
+            switch s {
+            case 0: position = newest.0
+            case 1: position = newest.1
+            case 2: position = newest.2
+            case 3: position = newest.3
+            default: position = s - 4 < newestOverflow.count ? newestOverflow[s - 4] : -1
+            }
+            return position >= 0 ? Int(position) : nil
         }
 
         mutating func append(_ record: PaneRecord) {
             let s = Int(record.slot)
-            if s >= newest.count { newest.append(contentsOf: repeatElement(-1, count: s + 1 - newest.count)) }
-            newest[s] = Int32(panes.count)
+            setNewest(slot: s, Int32(panes.count))
             panes.append(record)
         }
 
         /// Rebuilds `newest` after records were removed.
         mutating func reindex() {
-            for s in newest.indices { newest[s] = -1 }
-            for (i, p) in panes.enumerated() { newest[Int(p.slot)] = Int32(i) }
+            newest = (-1, -1, -1, -1)
+            for s in newestOverflow.indices { newestOverflow[s] = -1 }
+            for (i, p) in panes.enumerated() { setNewest(slot: Int(p.slot), Int32(i)) }
+        }
+
+        mutating func setNewest(slot s: Int, _ position: Int32) {
+            switch s {
+            case 0: newest.0 = position; return
+            case 1: newest.1 = position; return
+            case 2: newest.2 = position; return
+            case 3: newest.3 = position; return
+            default: break
+            }
+            if s - 4 >= newestOverflow.count { newestOverflow.append(contentsOf: repeatElement(-1, count: s - 3 - newestOverflow.count)) }
+            newestOverflow[s - 4] = position
         }
 
         mutating func addItem(slot: UInt8, index: Int64, item: Int32) {
