@@ -53,9 +53,13 @@ let package = Package(
             "SimKernel", "Workloads",
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
+        // SQLite's multi-thread mode, set before the first connection (sqlite3_config is variadic: C only).
+        .target(name: "CSQLiteThreading", dependencies: [
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
         // SQLite offline store, prediction store; in-memory online store.
         .target(name: "Stores", dependencies: [
-            "SimKernel", "Workloads", "Features",
+            "SimKernel", "Workloads", "Features", "CSQLiteThreading",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
@@ -94,7 +98,7 @@ let package = Package(
         // `tempo bench` suites: throughput measured against reference loops in the same run.
         .target(name: "Bench", dependencies: [
             "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Models", "Features", "Stores",
-            "Engines", "Simulation",
+            "Engines", "Simulation", "CSQLiteThreading",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),

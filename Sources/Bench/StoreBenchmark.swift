@@ -1,3 +1,4 @@
+import CSQLiteThreading
 import Foundation
 import GRDBSQLite
 import SimKernel
@@ -76,38 +77,53 @@ extension StoreBenchmark: BenchSuite {
 /// The reference: the same schema, pragmas and rows through sqlite3_* alone.
 enum RawInsert {
     static func run(path: String, rows: [PredictionRow]) throws {
+        _ = tempo_sqlite_use_multithread()  // the store's setting (SQLiteFile.open)
         var db: OpaquePointer?
         guard sqlite3_open(path, &db) == SQLITE_OK, let db else { throw BenchError("cannot open \(path)") }
         defer { sqlite3_close(db) }
         func exec(_ sql: String) throws {
             guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw BenchError(String(cString: sqlite3_errmsg(db))) }
         }
-        try exec("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
+        try exec("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")  // the prediction store's settings
         try exec("""
             CREATE TABLE predictions (key INTEGER PRIMARY KEY, entity INTEGER NOT NULL, run_id INTEGER NOT NULL,
                 partition INTEGER NOT NULL, score REAL NOT NULL, model_version TEXT NOT NULL,
                 computed_at INTEGER NOT NULL, features_as_of INTEGER NOT NULL);
             """)
         try exec("BEGIN")
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, """
-            INSERT INTO predictions(key, entity, run_id, partition, score, model_version, computed_at, features_as_of)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, -1, &statement, nil) == SQLITE_OK, let statement else { throw BenchError(String(cString: sqlite3_errmsg(db))) }
-        defer { sqlite3_finalize(statement) }
+        // The same multi-row statement as the store's bulk path: the best this loop can do with the C API.
+        func prepare(rows n: Int) throws -> OpaquePointer {
+            let sql = "INSERT INTO predictions(key, entity, run_id, partition, score, model_version, computed_at, features_as_of) VALUES "
+                + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+                throw BenchError(String(cString: sqlite3_errmsg(db)))
+            }
+            return statement
+        }
+        let per = PredictionStore.rowsPerStatement
+        let many = try prepare(rows: per), one = try prepare(rows: 1)
+        defer { sqlite3_finalize(many); sqlite3_finalize(one) }
         try "lr-bench".withCString { version in
             let length = Int32(strlen(version))
-            for r in rows {
-                sqlite3_bind_int64(statement, 1, 1 << 32 | Int64(r.entity))
-                sqlite3_bind_int(statement, 2, r.entity)
-                sqlite3_bind_int64(statement, 3, 1)
-                sqlite3_bind_int64(statement, 4, 0)
-                sqlite3_bind_double(statement, 5, Double(r.score))
-                sqlite3_bind_text(statement, 6, version, length, nil)
-                sqlite3_bind_int64(statement, 7, r.computedAt.microseconds)
-                sqlite3_bind_int64(statement, 8, r.featuresAsOf.microseconds)
+            var i = 0
+            while i < rows.count {
+                let statement = rows.count - i >= per ? many : one
+                let n = statement == many ? per : 1
+                for k in 0..<n {
+                    let r = rows[i + k], c = Int32(k * 8)
+                    sqlite3_bind_int64(statement, c + 1, 1 << 32 | Int64(r.entity))
+                    sqlite3_bind_int(statement, c + 2, r.entity)
+                    sqlite3_bind_int64(statement, c + 3, 1)
+                    sqlite3_bind_int64(statement, c + 4, 0)
+                    sqlite3_bind_double(statement, c + 5, Double(r.score))
+                    sqlite3_bind_text(statement, c + 6, version, length, nil)
+                    sqlite3_bind_int64(statement, c + 7, r.computedAt.microseconds)
+                    sqlite3_bind_int64(statement, c + 8, r.featuresAsOf.microseconds)
+                }
                 guard sqlite3_step(statement) == SQLITE_DONE else { throw BenchError(String(cString: sqlite3_errmsg(db))) }
                 sqlite3_reset(statement)
+                i += n
             }
         }
         try exec("COMMIT")

@@ -40,6 +40,10 @@ public struct IncrementalFeatures {
     /// (minutes, where the longest are days): an active entity's short-window
     /// panes go long before its long-window ones, keeping its state small.
     var shortExpiryQueue = Deque<(at: Int64, entity: Int32)>()
+    /// `plan.expiredPanes(at:)` for the watermark it was last computed at: the
+    /// watermark moves with most events, and an array a call adds up.
+    var expired: [Int64] = []
+    var expiredAt: Int64?
 
     public init(_ view: FeatureView, outOfOrderness: SimDuration = .zero, allowedLateness: SimDuration? = .zero) {
         self.view = view
@@ -106,7 +110,10 @@ public struct IncrementalFeatures {
     mutating func expire() {
         let due = (expiryQueue.first.map { $0.at <= watermark } ?? false) || (shortExpiryQueue.first.map { $0.at <= watermark } ?? false)
         guard due else { return }
-        let expired = plan.expiredPanes(at: watermark)
+        if expiredAt != watermark {
+            plan.expiredPanes(at: watermark, into: &expired)
+            expiredAt = watermark
+        }
         while let head = expiryQueue.first, head.at <= watermark {
             expiryQueue.removeFirst()
             entities[Int(head.entity)].evict(plan: plan, expired: expired, watermark: watermark, allowedLateness: allowedLateness)
@@ -123,19 +130,17 @@ public struct IncrementalFeatures {
     /// summaries, and sessions that touch across the two are joined.
     public func values(for entity: Int32, asOf t: SimTime, mergedWith other: IncrementalFeatures) -> [Float] {
         precondition(other.view == view, "only views of the same features merge")
-        let empty = EntityState()
-        let a = Int(entity) < entities.count ? entities[Int(entity)] : empty
-        let b = Int(entity) < other.entities.count ? other.entities[Int(entity)] : empty
-        var merged = a
-        merged.panes += b.panes
-        merged.items += b.items
-        for s in b.sessions {
-            guard case .sessions(let gap) = plan.slots[Int(s.slot)].kind else { continue }
-            merged.absorb(s, gap: gap)
-        }
         var out: [Float] = []
         out.reserveCapacity(view.entityFeatureCount)
-        merged.values(plan, asOf: t.microseconds, into: &out)
+        let id = Int(entity)
+        // Read in place: copying an entity's state would retain (and, merged, reallocate) its arrays.
+        entities.withUnsafeBufferPointer { mine in
+            other.entities.withUnsafeBufferPointer { theirs in
+                let empty = EntityState()
+                EntityState.values(id < mine.count ? mine[id] : empty, mergedWith: id < theirs.count ? theirs[id] : empty,
+                                   plan, asOf: t.microseconds, into: &out)
+            }
+        }
         view.appendRatios(to: &out)
         return out
     }
@@ -146,10 +151,9 @@ public struct IncrementalFeatures {
     public func values(for entity: Int32, asOf t: SimTime) -> [Float] {
         var out: [Float] = []
         out.reserveCapacity(view.entityFeatureCount)
-        if Int(entity) < entities.count {
-            entities[Int(entity)].values(plan, asOf: t.microseconds, into: &out)
-        } else {
-            EntityState().values(plan, asOf: t.microseconds, into: &out)
+        let id = Int(entity)
+        entities.withUnsafeBufferPointer { states in
+            EntityState.values(id < states.count ? states[id] : EntityState(), mergedWith: nil, plan, asOf: t.microseconds, into: &out)
         }
         view.appendRatios(to: &out)
         return out
@@ -208,9 +212,17 @@ extension IncrementalFeatures {
         /// widest window over the slot as of the watermark starts at the
         /// hop boundary at or before it, less the window's size.
         func expiredPanes(at watermark: Int64) -> [Int64] {
-            slots.map { slot in
-                guard case .panes(let hop) = slot.kind else { return .min }
-                return floorDiv(floorDiv(watermark, hop) &* hop &- slot.maxSize, hop)
+            var out: [Int64] = []
+            expiredPanes(at: watermark, into: &out)
+            return out
+        }
+
+        /// `expiredPanes(at:)` written into `out`, reusing its storage.
+        func expiredPanes(at watermark: Int64, into out: inout [Int64]) {
+            out.removeAll(keepingCapacity: true)
+            for slot in slots {
+                guard case .panes(let hop) = slot.kind else { out.append(.min); continue }
+                out.append(floorDiv(floorDiv(watermark, hop) &* hop &- slot.maxSize, hop))
             }
         }
 
@@ -262,16 +274,27 @@ extension IncrementalFeatures {
         }
     }
 
+    // Records are declared widest field first, the slot last: 40 and 16 bytes
+    // a record instead of 48 and 24 (there is one per event and window hop).
+
     struct PaneRecord {
-        var slot: UInt8
         var index: Int64
         var accumulator: Accumulator
+        var slot: UInt8
+
+        init(slot: UInt8, index: Int64, accumulator: Accumulator) {
+            self.index = index; self.accumulator = accumulator; self.slot = slot
+        }
     }
 
     struct ItemRecord: Equatable {
-        var slot: UInt8
         var index: Int64
         var item: Int32
+        var slot: UInt8
+
+        init(slot: UInt8, index: Int64, item: Int32) {
+            self.index = index; self.item = item; self.slot = slot
+        }
     }
 
     struct SessionRecord {
@@ -290,7 +313,11 @@ extension IncrementalFeatures {
         var sessions: [SessionRecord] = []
         /// Per slot, the position in `panes` of its newest record (−1: none),
         /// so an event finds its pane without scanning other slots' records.
-        var newest: [Int32] = []
+        /// (The first four slots' positions inline, the rest in `newestOverflow`: a
+        /// view rarely has more, and an array here would cost every entity an
+        /// allocation of its own.)
+        var newest: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+        var newestOverflow: [Int32] = []
 
         var isEmpty: Bool { panes.isEmpty && items.isEmpty && sessions.isEmpty }
 
@@ -310,20 +337,40 @@ extension IncrementalFeatures {
 
         func newestRecord(of slot: UInt8) -> Int? {
             let s = Int(slot)
-            return s < newest.count && newest[s] >= 0 ? Int(newest[s]) : nil
+            let position: Int32
+            switch s {
+            case 0: position = newest.0
+            case 1: position = newest.1
+            case 2: position = newest.2
+            case 3: position = newest.3
+            default: position = s - 4 < newestOverflow.count ? newestOverflow[s - 4] : -1
+            }
+            return position >= 0 ? Int(position) : nil
         }
 
         mutating func append(_ record: PaneRecord) {
             let s = Int(record.slot)
-            if s >= newest.count { newest.append(contentsOf: repeatElement(-1, count: s + 1 - newest.count)) }
-            newest[s] = Int32(panes.count)
+            setNewest(slot: s, Int32(panes.count))
             panes.append(record)
         }
 
         /// Rebuilds `newest` after records were removed.
         mutating func reindex() {
-            for s in newest.indices { newest[s] = -1 }
-            for (i, p) in panes.enumerated() { newest[Int(p.slot)] = Int32(i) }
+            newest = (-1, -1, -1, -1)
+            for s in newestOverflow.indices { newestOverflow[s] = -1 }
+            for (i, p) in panes.enumerated() { setNewest(slot: Int(p.slot), Int32(i)) }
+        }
+
+        mutating func setNewest(slot s: Int, _ position: Int32) {
+            switch s {
+            case 0: newest.0 = position; return
+            case 1: newest.1 = position; return
+            case 2: newest.2 = position; return
+            case 3: newest.3 = position; return
+            default: break
+            }
+            if s - 4 >= newestOverflow.count { newestOverflow.append(contentsOf: repeatElement(-1, count: s - 3 - newestOverflow.count)) }
+            newestOverflow[s - 4] = position
         }
 
         mutating func addItem(slot: UInt8, index: Int64, item: Int32) {
@@ -408,56 +455,124 @@ extension IncrementalFeatures {
         mutating func evict(plan: Plan, expired: [Int64], watermark: Int64, allowedLateness: SimDuration?) {
             guard mayExpire(expired) else { return }
             // No read at or after the watermark reaches back to these panes.
+            let before = panes.count
             panes.removeAll { $0.index <= expired[Int($0.slot)] }
-            reindex()
+            if panes.count != before { reindex() }
             items.removeAll { $0.index <= expired[Int($0.slot)] }
             guard let lateness = allowedLateness?.microseconds, sessions.count > 1 else { return }
-            let all = sessions
+            // Whether a session is superseded (some session of its slot starts after its last event)
+            // only needs each slot's latest start: found first, so the removal copies nothing.
+            // (One slot of sessions, the usual case, needs no array.)
+            let oneSlot = sessions.allSatisfy { $0.slot == sessions[0].slot }
+            var latestStart: [Int64] = []
+            var latestOfAll = Int64.min
+            for s in sessions {
+                latestOfAll = max(latestOfAll, s.start)
+                guard !oneSlot else { continue }
+                let i = Int(s.slot)
+                if i >= latestStart.count { latestStart.append(contentsOf: repeatElement(.min, count: i + 1 - latestStart.count)) }
+                latestStart[i] = max(latestStart[i], s.start)
+            }
             sessions.removeAll { s in
                 guard case .sessions(let gap) = plan.slots[Int(s.slot)].kind else { return false }
                 // No event that can still be accepted can join it, and a newer session supersedes it.
-                let superseded = all.contains { $0.slot == s.slot && $0.start > s.last }
+                let superseded = (oneSlot ? latestOfAll : latestStart[Int(s.slot)]) > s.last
                 return superseded && s.last &+ gap < watermark &- lateness
             }
         }
 
-        /// Every feature's value as of `t`, appended to `out`: one pass over the
-        /// entity's pane records, each merged into the features of its slot
-        /// whose window holds it (per feature, in record order).
+        /// Every feature's value as of `t`, appended to `out`.
         func values(_ plan: Plan, asOf t: Int64, into out: inout [Float]) {
+            Self.values(self, mergedWith: nil, plan, asOf: t, into: &out)
+        }
+
+        /// Every feature's value as of `t` over `a`'s records and, when given,
+        /// `b`'s (as if `b`'s panes and items were appended to `a`'s and its
+        /// sessions absorbed), appended to `out`: one pass over the pane
+        /// records, each merged into the features of its slot whose window
+        /// holds it (per feature, in record order). Scratch space is on the
+        /// stack: this runs for every decision of every engine that reads
+        /// features on request.
+        static func values(_ a: EntityState, mergedWith b: EntityState?, _ plan: Plan, asOf t: Int64,
+                           into out: inout [Float]) {
             let slotCount = plan.slots.count, featureCount = plan.features.count
-            var endPane = [Int64](repeating: .min, count: slotCount)  // .min: not a pane slot
-            for s in 0..<slotCount { if case .panes(let hop) = plan.slots[s].kind { endPane[s] = floorDiv(t, hop) } }
-            var first = [Int64](repeating: 0, count: featureCount)
-            for i in 0..<featureCount { first[i] = endPane[plan.features[i].slot] &- plan.features[i].sizePanes &+ 1 }
-            var accumulators = [Accumulator](repeating: Accumulator(), count: featureCount)
-            panes.withUnsafeBufferPointer { panes in
+            withUnsafeTemporaryAllocation(of: Int64.self, capacity: slotCount) { endPane in
+            withUnsafeTemporaryAllocation(of: Int64.self, capacity: featureCount) { first in
+            withUnsafeTemporaryAllocation(of: Accumulator.self, capacity: featureCount) { accumulators in
+                for s in 0..<slotCount {
+                    if case .panes(let hop) = plan.slots[s].kind { endPane[s] = floorDiv(t, hop) } else { endPane[s] = .min }  // .min: not a pane slot
+                }
+                for i in 0..<featureCount {
+                    first[i] = endPane[plan.features[i].slot] &- plan.features[i].sizePanes &+ 1
+                    accumulators.initializeElement(at: i, to: Accumulator())
+                }
                 plan.slotFeatures.withUnsafeBufferPointer { slotFeatures in
                     plan.slotFeatureStart.withUnsafeBufferPointer { start in
-                        for p in panes {
-                            let s = Int(p.slot)
-                            guard endPane[s] != .min, p.index <= endPane[s] else { continue }
-                            for k in start[s]..<start[s + 1] {
-                                let i = slotFeatures[k]
-                                // Records of one pane are in processing order: a later one wins a tie on `last`.
-                                if p.index >= first[i] { accumulators[i].mergeLater(p.accumulator) }
+                        func fold(_ records: [PaneRecord]) {
+                            records.withUnsafeBufferPointer { panes in
+                                for p in panes {
+                                    let s = Int(p.slot)
+                                    guard endPane[s] != .min, p.index <= endPane[s] else { continue }
+                                    for k in start[s]..<start[s + 1] {
+                                        let i = slotFeatures[k]
+                                        // Records of one pane are in processing order: a later one wins a tie on `last`.
+                                        if p.index >= first[i] { accumulators[i].mergeLater(p.accumulator) }
+                                    }
+                                }
                             }
                         }
+                        fold(a.panes)
+                        if let b { fold(b.panes) }
+                    }
+                }
+                let itemCount = a.items.count + (b?.items.count ?? 0)
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, itemCount)) { seen in
+                    for (i, f) in plan.features.enumerated() {
+                        let end = endPane[f.slot]
+                        guard end != .min else {
+                            out.append(nonPaneValue(f, a, mergedWith: b, plan: plan, asOf: t))
+                            continue
+                        }
+                        var distinct = 0
+                        if f.aggregation == .distinctCount {
+                            let s = UInt8(f.slot)
+                            func count(_ items: [ItemRecord]) {
+                                for r in items where r.slot == s && r.index <= end && r.index >= first[i] {
+                                    var known = false
+                                    for j in 0..<distinct where seen[j] == r.item { known = true; break }
+                                    if !known { seen[distinct] = r.item; distinct += 1 }
+                                }
+                            }
+                            count(a.items)
+                            if let b { count(b.items) }
+                        }
+                        out.append(accumulators[i].value(f.aggregation, distinct: distinct))
                     }
                 }
             }
-            var distinct = [Int](repeating: 0, count: featureCount)
-            for i in 0..<featureCount where plan.features[i].aggregation == .distinctCount && endPane[plan.features[i].slot] != .min {
-                var seen: [Int32] = []
-                let s = UInt8(plan.features[i].slot)
-                for r in items where r.slot == s && r.index <= endPane[Int(s)] && r.index >= first[i] && !seen.contains(r.item) {
-                    seen.append(r.item)
-                }
-                distinct[i] = seen.count
             }
-            for (i, f) in plan.features.enumerated() {
-                out.append(endPane[f.slot] == .min ? value(f, plan: plan, asOf: t)
-                           : accumulators[i].value(f.aggregation, distinct: distinct[i]))
+            }
+        }
+
+        /// A time-since-last or session feature over `a` and, when given, `b` merged in.
+        static func nonPaneValue(_ f: Plan.Feature, _ a: EntityState, mergedWith b: EntityState?, plan: Plan,
+                                 asOf t: Int64) -> Float {
+            guard let b else { return a.value(f, plan: plan, asOf: t) }
+            switch plan.slots[f.slot].kind {
+            case .latest:
+                // The first record of the slot in a's panes followed by b's.
+                let slot = UInt8(f.slot)
+                let record = a.panes.first(where: { $0.slot == slot }) ?? b.panes.first(where: { $0.slot == slot })
+                var only = EntityState()
+                if let record { only.panes = [record] }
+                return only.value(f, plan: plan, asOf: t)
+            case .sessions(let gap):
+                var merged = EntityState()
+                merged.sessions = a.sessions
+                for s in b.sessions where s.slot == UInt8(f.slot) { merged.absorb(s, gap: gap) }
+                return merged.value(f, plan: plan, asOf: t)
+            case .panes:
+                preconditionFailure("pane features are folded in `values`")
             }
         }
 

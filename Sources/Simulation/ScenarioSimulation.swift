@@ -54,7 +54,8 @@ public final class ScenarioSimulation {
         let scenario = plan.scenario
         let randomness = RandomSource(seed: scenario.seed).source("engines")
         var buffer: () -> [DomainEvent] = { [] }
-        let flush: () throws -> Void = { try offline.append(buffer()) }
+        // Arrivals are written on the store's writer thread while the run goes on; every read waits for them.
+        let flush: () throws -> Void = { offline.appendInBackground(buffer()) }
         context = EngineContext(workload: plan.workload, view: plan.view, offlineStore: offline, predictionStore: predictions,
                                 randomness: randomness, horizon: SimTime.zero + scenario.warmup + scenario.horizon,
                                 measureFrom: SimTime.zero + scenario.warmup, flushOfflineStore: { try flush() })
@@ -123,6 +124,7 @@ public final class ScenarioSimulation {
         }
         context.now = end
         for engine in engines { engine.finish(context) }
+        try context.offlineStore.waitForAppends()
         progress(1)
     }
 

@@ -12,13 +12,13 @@ extension OfflineStore {
     /// - Complexity: O(events in the range), read through the arrival index.
     public func forEachArrival(after: SimTime = SimTime(microseconds: .min), upTo: SimTime,
                                _ body: (DomainEvent) throws -> Void) throws {
+        try waitForAppends()
         try database.read { db in
-            let rows = try Row.fetchCursor(db, sql: """
+            try EventRows.read(db, sql: """
                 SELECT entity, event_time, arrival_time, kind, item, amount FROM events
                 WHERE arrival_time > ? AND arrival_time <= ?
                 ORDER BY arrival_time, rowid
-                """, arguments: [after.microseconds, upTo.microseconds])
-            while let row = try rows.next() { try body(Self.event(row)) }
+                """, bind: { $0.bind(1, after.microseconds); $0.bind(2, upTo.microseconds) }, body)
         }
     }
 }

@@ -14,8 +14,15 @@ import Workloads
 /// Indexed for its two access paths: one entity's events in event-time order
 /// (feature computation, training joins) and arrivals in a time range
 /// (incremental batch runs: which entities changed).
-public final class OfflineStore: Sendable {
+public final class OfflineStore: @unchecked Sendable {
     let database: DatabaseQueue
+    /// Background appends, one batch after another, in the order they were handed over.
+    let writer = DispatchQueue(label: "tempo.offline-store.writer")
+    /// Batches handed over and not yet written: bounded, so a writer that falls behind holds the caller back.
+    let inFlight = DispatchSemaphore(value: 4)
+    /// The first background append that failed (guarded by `lock`): thrown by the next wait.
+    private var failure: Error?
+    private let lock = NSLock()
 
     public init(path: String) throws {
         database = try SQLiteFile.open(path)
@@ -32,6 +39,38 @@ public final class OfflineStore: Sendable {
 
     /// Appends events in one transaction through the bulk path. - Complexity: O(n log N)
     public func append(_ events: [DomainEvent]) throws {
+        try waitForAppends()
+        try insert(events)
+    }
+
+    /// Appends events in one transaction on the store's writer thread and
+    /// returns at once: the caller goes on while SQLite works on the other
+    /// core. Batches are written in the order they were handed over, exactly
+    /// as `append` would write them, and every read of the store first waits
+    /// for them (`waitForAppends`), so what a read sees does not depend on
+    /// the timing. - Complexity: O(n log N) on the writer thread
+    public func appendInBackground(_ events: [DomainEvent]) {
+        guard !events.isEmpty else { return }
+        inFlight.wait()
+        writer.async { [self] in
+            defer { inFlight.signal() }
+            do { try insert(events) } catch {
+                lock.lock()
+                if failure == nil { failure = error }
+                lock.unlock()
+            }
+        }
+    }
+
+    /// Waits until every background append is written; throws the first that failed.
+    public func waitForAppends() throws {
+        writer.sync {}
+        lock.lock()
+        defer { lock.unlock() }
+        if let failure { throw failure }
+    }
+
+    func insert(_ events: [DomainEvent]) throws {
         guard !events.isEmpty else { return }
         try database.inTransaction { db in
             var insert = try BulkInsert(db, "INSERT INTO events(entity, event_time, arrival_time, kind, item, amount) VALUES (?, ?, ?, ?, ?, ?)")
@@ -50,18 +89,25 @@ public final class OfflineStore: Sendable {
     }
 
     public func count() throws -> Int {
-        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 }
+        try waitForAppends()
+        return try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 }
     }
 
     /// One entity's events that had arrived by `arrivedBy`, with event time in
     /// (`after`, `upTo`], in event-time order (ties in insertion order).
     public func events(for entity: Int32, arrivedBy: SimTime, after: SimTime, upTo: SimTime) throws -> [DomainEvent] {
-        try database.read { db in
-            try Self.decode(Row.fetchCursor(db, sql: """
+        try waitForAppends()
+        return try database.read { db in
+            var out: [DomainEvent] = []
+            try EventRows.read(db, sql: """
                 SELECT entity, event_time, arrival_time, kind, item, amount FROM events
                 WHERE entity = ? AND arrival_time <= ? AND event_time > ? AND event_time <= ?
                 ORDER BY event_time, rowid
-                """, arguments: [entity, arrivedBy.microseconds, after.microseconds, upTo.microseconds]))
+                """, bind: {
+                    $0.bind(1, Int64(entity)); $0.bind(2, arrivedBy.microseconds)
+                    $0.bind(3, after.microseconds); $0.bind(4, upTo.microseconds)
+                }) { out.append($0) }
+            return out
         }
     }
 
@@ -70,6 +116,7 @@ public final class OfflineStore: Sendable {
     /// scan a full batch job makes. With `only`, just those entities.
     public func forEachEntity(arrivedBy: SimTime, eventTimeAfter: SimTime, only: [Int32]? = nil,
                               _ body: (Int32, [DomainEvent]) throws -> Void) throws {
+        try waitForAppends()
         try database.read { db in
             var current: Int32 = -1
             var batch: [DomainEvent] = []
@@ -82,11 +129,11 @@ public final class OfflineStore: Sendable {
                 WHERE arrival_time <= ? AND event_time > ? \(only == nil ? "" : "AND entity IN (SELECT value FROM json_each(?))")
                 ORDER BY entity, event_time, rowid
                 """
-            var arguments: StatementArguments = [arrivedBy.microseconds, eventTimeAfter.microseconds]
-            if let only { arguments += [String(describing: only)] }
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() {
-                let e = Self.event(row)
+            let list = only.map { String(describing: $0) }
+            try EventRows.read(db, sql: sql, bind: {
+                $0.bind(1, arrivedBy.microseconds); $0.bind(2, eventTimeAfter.microseconds)
+                if let list { $0.bind(3, transient: list) }
+            }) { e in
                 if e.entity != current {
                     try flush()
                     current = e.entity
@@ -99,7 +146,8 @@ public final class OfflineStore: Sendable {
 
     /// Entities with at least one arrival in (`after`, `upTo`]: what an incremental batch run recomputes.
     public func entitiesWithArrivals(after: SimTime, upTo: SimTime) throws -> [Int32] {
-        try database.read { db in
+        try waitForAppends()
+        return try database.read { db in
             try Int32.fetchAll(db, sql: "SELECT DISTINCT entity FROM events WHERE arrival_time > ? AND arrival_time <= ? ORDER BY entity",
                                arguments: [after.microseconds, upTo.microseconds])
         }
@@ -107,6 +155,7 @@ public final class OfflineStore: Sendable {
 
     /// Deletes events that happened at or before `time`: a retention policy.
     public func deleteEvents(upTo time: SimTime) throws {
+        try waitForAppends()
         try database.write { db in try db.execute(sql: "DELETE FROM events WHERE event_time <= ?", arguments: [time.microseconds]) }
     }
 

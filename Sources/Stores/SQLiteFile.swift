@@ -1,13 +1,19 @@
+import CSQLiteThreading
 import Foundation
 import GRDB
 import GRDBSQLite
+import SimKernel
+import Workloads
 
 /// Opens the SQLite files the stores keep, with the settings a write-heavy
 /// simulation wants: WAL (readers never block the writer), NORMAL sync, and
-/// a busy timeout so concurrent readers wait instead of failing, and a
-/// 256 MiB page cache.
+/// a busy timeout so concurrent readers wait instead of failing, and a page
+/// cache of `cacheMiB` (256 MiB by default).
 enum SQLiteFile {
-    static func open(_ path: String) throws -> DatabaseQueue {
+    static func open(_ path: String, cacheMiB: Int = 256) throws -> DatabaseQueue {
+        // No mutex per API call (each bind and step took one) when this is the
+        // process's first connection; GRDB never shares a connection between threads.
+        _ = tempo_sqlite_use_multithread()
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -18,7 +24,7 @@ enum SQLiteFile {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Index pages stay in memory: bulk loads insert into the entity
             // index in random order, and a small cache turns that into reads.
-            try db.execute(sql: "PRAGMA cache_size = -262144")
+            try db.execute(sql: "PRAGMA cache_size = -\(cacheMiB * 1024)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         if path == ":memory:" { return try DatabaseQueue(configuration: configuration) }
@@ -73,6 +79,10 @@ struct BulkInsert: ~Copyable {
         @inline(__always) func bind(_ index: Int32, static text: UnsafePointer<CChar>, length: Int32) {
             sqlite3_bind_text(statement, index, text, length, nil)
         }
+        /// Binds text SQLite copies (SQLITE_TRANSIENT): for a one-off argument.
+        func bind(_ index: Int32, transient text: String) {
+            sqlite3_bind_text(statement, index, text, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+        }
     }
 }
 
@@ -80,4 +90,35 @@ struct BulkInsert: ~Copyable {
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Steps a prepared statement whose columns are an event's (entity,
+/// event_time, arrival_time, kind, item, amount), decoding each row straight
+/// from the `sqlite3` column accessors: GRDB's `Row` costs an object and a
+/// dictionary lookup per column, and a batch job reads millions of rows.
+///
+///     try EventRows.read(db, sql: "SELECT entity, … FROM events WHERE entity = ?", bind: { $0.bind(1, Int64(7)) }) { event in … }
+enum EventRows {
+    /// Runs `sql` (cached by the connection) with `bind`'s arguments and calls `body` with each row's event.
+    static func read(_ db: Database, sql: String, bind: (borrowing BulkInsert.Binder) -> Void,
+                     _ body: (DomainEvent) throws -> Void) throws {
+        let statement = try db.cachedStatement(sql: sql).sqliteStatement
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+        defer { sqlite3_reset(statement) }
+        bind(BulkInsert.Binder(statement: statement))
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw StoreError("query failed: \(String(cString: sqlite3_errmsg(sqlite3_db_handle(statement))))")
+            }
+            try body(DomainEvent(kind: EventKind(rawValue: UInt8(truncatingIfNeeded: sqlite3_column_int64(statement, 3))) ?? .authorization,
+                                 eventTime: SimTime(microseconds: sqlite3_column_int64(statement, 1)),
+                                 arrivalTime: SimTime(microseconds: sqlite3_column_int64(statement, 2)),
+                                 entity: Int32(truncatingIfNeeded: sqlite3_column_int64(statement, 0)),
+                                 item: Int32(truncatingIfNeeded: sqlite3_column_int64(statement, 4)),
+                                 amount: sqlite3_column_double(statement, 5)))
+        }
+    }
 }

@@ -66,6 +66,8 @@ public final class EngineContext {
     var pendingTimers: [(SimTime, EngineTimer)] = []
     /// Engines by name, for one engine to read another's published predictions (set by the run loop).
     public var engines: [String: any Engine] = [:]
+    /// Feature pipelines shared by engines whose stream consumers are configured identically (`FeatureStream`).
+    var featureStreams: [FeatureStream.Key: FeatureStream] = [:]
     /// Called before a batch job reads the offline store, so every arrival up
     /// to now is in it.
     let flushOfflineStore: () throws -> Void

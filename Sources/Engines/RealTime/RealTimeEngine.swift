@@ -21,7 +21,8 @@ public final class RealTimeEngine: Engine {
     let index: Int32
 
     var decider: Decider?
-    var pipeline: FeaturePipeline?
+    var stream: FeatureStream?
+    var subscriber = 0
     var pool: ServerPool
     var catalogue = CatalogueCache()
 
@@ -33,7 +34,10 @@ public final class RealTimeEngine: Engine {
     }
 
     public func start(_ context: EngineContext) {
-        pipeline = FeaturePipeline(context.view, throughput: configuration.featureThroughput, lateness: configuration.featureLateness)
+        // Shared with every engine whose stream consumer is configured the same (FeatureStream says why that is exact).
+        stream = context.featureStream(throughput: configuration.featureThroughput, outOfOrderness: configuration.featureLateness.outOfOrderness,
+                                       allowedLateness: configuration.featureLateness.allowed, shared: true)
+        subscriber = stream!.subscribe(updates: false)
         pool.start(context)
     }
 
@@ -42,14 +46,14 @@ public final class RealTimeEngine: Engine {
     }
 
     public func arrive(_ event: DomainEvent, _ context: EngineContext) {
-        pipeline!.enqueue(event, at: context.now)
-        pipeline!.advance(to: context.now)
+        stream!.enqueue(event, at: context.now, by: subscriber)
+        stream!.advance(to: context.now)
         own.eventsProcessed += 1
     }
 
     public func decide(_ request: DecisionRequest, _ context: EngineContext) -> Answer {
         let now = context.now
-        pipeline!.advance(to: now)
+        stream!.advance(to: now)
         let done: SimTime
         switch pool.serve(at: now) {
         case .timedOut(let at):
@@ -59,9 +63,9 @@ public final class RealTimeEngine: Engine {
             done = at
         }
         guard let decider else { return Answer(action: nil, answeredAt: done, fallback: true) }
-        let (action, score) = decider.decide(request, features: { pipeline!.values(for: $0, at: now) },
-                                             items: { catalogue.items(at: now, decider) { pipeline!.items(at: now) } })
-        return Answer(action: action, answeredAt: done, score: score, computedAt: now, featuresAsOf: pipeline!.asOf(now),
+        let (action, score) = decider.decide(request, features: { stream!.pipeline.values(for: $0, at: now) },
+                                             items: { catalogue.items(at: now, decider) { stream!.pipeline.items(at: now) } })
+        return Answer(action: action, answeredAt: done, score: score, computedAt: now, featuresAsOf: stream!.pipeline.asOf(now),
                       modelVersion: decider.version)
     }
 
@@ -80,9 +84,9 @@ public final class RealTimeEngine: Engine {
 
     public func finish(_ context: EngineContext) {
         pool.finish(at: context.now)
-        own.maxLagSeconds = pipeline?.maxLag.seconds ?? 0
-        own.lateEventsDropped = pipeline?.features.droppedLate ?? 0
-        own.stateBytes = (pipeline?.features.stateSize.records ?? 0) * IncrementalFeatures.bytesPerRecord
+        own.maxLagSeconds = stream?.pipeline.maxLag.seconds ?? 0
+        own.lateEventsDropped = stream?.pipeline.features.droppedLate ?? 0
+        own.stateBytes = (stream?.pipeline.features.stateSize.records ?? 0) * IncrementalFeatures.bytesPerRecord
     }
 
     /// Servers in the pool now (autoscaling changes it).

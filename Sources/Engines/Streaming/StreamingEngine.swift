@@ -23,7 +23,8 @@ public final class StreamingEngine: Engine {
     public private(set) var counters = EngineCounters()
     let index: Int32
 
-    var pipeline: FeaturePipeline?
+    var stream: FeatureStream?
+    var subscriber = 0
     var online: OnlineStore?
     var predictions = ServingTable()
     var decider: Decider?
@@ -47,8 +48,11 @@ public final class StreamingEngine: Engine {
     }
 
     public func start(_ context: EngineContext) {
-        pipeline = FeaturePipeline(context.view, throughput: configuration.throughput,
-                                   outOfOrderness: configuration.outOfOrderness, allowedLateness: configuration.allowedLateness)
+        // A consumer that never stalls is shared with every engine whose consumer is configured the same
+        // (FeatureStream says why that is exact); a stall rewrites the queue, so a stalling one is its own.
+        stream = context.featureStream(throughput: configuration.throughput, outOfOrderness: configuration.outOfOrderness,
+                                       allowedLateness: configuration.allowedLateness, shared: configuration.stallRate.perSecond <= 0)
+        subscriber = stream!.subscribe(updates: true)
         online = OnlineStore(width: context.view.entityFeatureCount, ttl: context.view.ttl)
         context.schedule(EngineTimer(engine: index, code: Timer.checkpoint.rawValue), at: context.now + configuration.checkpointInterval)
         if configuration.stallRate.perSecond > 0 { scheduleStall(context) }
@@ -70,7 +74,7 @@ public final class StreamingEngine: Engine {
     }
 
     public func arrive(_ event: DomainEvent, _ context: EngineContext) {
-        pipeline!.enqueue(event, at: context.now)
+        stream!.enqueue(event, at: context.now, by: subscriber)
         retained += 1
         eventsSinceCheckpoint += 1
         apply(upTo: context.now, context)
@@ -80,25 +84,26 @@ public final class StreamingEngine: Engine {
     /// rescoring, its prediction (a ranking against the catalogue as of now).
     func apply(upTo now: SimTime, _ context: EngineContext) {
         let rescoreWith = configuration.rescore ? decider : nil
-        var updates: [(entity: Int32, values: [Float], done: SimTime, asOf: SimTime)] = []
-        pipeline!.advance(to: now) { event, done, features, asOf in
-            // A catalogue event (a publication) updates the items, no user.
-            updates.append((event.entity, event.entity >= 0 ? features.values(for: event.entity, asOf: done) : [], done, asOf))
-        }
-        var items: PreparedItems?
-        if let decider = rescoreWith, decider.shape == .ranking, updates.contains(where: { $0.entity >= 0 }) {
-            items = catalogue.items(at: now, decider) { pipeline!.items(at: now) }
-        }
-        for (i, u) in updates.enumerated() {
-            counters.eventsProcessed += 1
-            guard u.entity >= 0 else { continue }
-            online!.put(entity: u.entity, values: u.values, asOf: u.asOf)
-            // Of several updates of one user in this batch, only the last one's list would be read.
-            guard let decider = rescoreWith,
-                  decider.shape != .ranking || !updates[(i + 1)...].contains(where: { $0.entity == u.entity }) else { continue }
-            let p = decider.prediction(for: u.entity, features: u.values, items: items, length: configuration.listLength)
-            predictions.publish(PredictionRow(entity: u.entity, score: p.score, computedAt: u.done, featuresAsOf: u.asOf,
-                                               items: p.items), modelVersion: decider.version)
+        let stream = stream!
+        stream.advance(to: now)
+        stream.takeUpdates(subscriber) { updates in
+            // A catalogue event (a publication) updates the items, no user: its update has entity −1.
+            var items: PreparedItems?
+            if let decider = rescoreWith, decider.shape == .ranking, updates.contains(where: { $0.entity >= 0 }) {
+                items = catalogue.items(at: now, decider) { stream.pipeline.items(at: now) }
+            }
+            for i in updates.indices {
+                let u = updates[i]
+                counters.eventsProcessed += 1
+                guard u.entity >= 0 else { continue }
+                online!.put(entity: u.entity, values: u.values, asOf: u.asOf)
+                // Of several updates of one user in this batch, only the last one's list would be read.
+                guard let decider = rescoreWith,
+                      decider.shape != .ranking || !updates[(i + 1)...].contains(where: { $0.entity == u.entity }) else { continue }
+                let p = decider.prediction(for: u.entity, features: u.values, items: items, length: configuration.listLength)
+                predictions.publish(PredictionRow(entity: u.entity, score: p.score, computedAt: u.done, featuresAsOf: u.asOf,
+                                                   items: p.items), modelVersion: decider.version)
+            }
         }
     }
 
@@ -118,7 +123,7 @@ public final class StreamingEngine: Engine {
             let ids = decider.contacts(request, scored: live.map { ($0.entity, $0.entry.score) })
             let used = ids.compactMap { predictions.prediction(for: $0) }
             return Answer(action: .contact(ids), answeredAt: answeredAt, score: used.first?.score,
-                          computedAt: used.map(\.computedAt).min() ?? now, featuresAsOf: pipeline!.asOf(now),
+                          computedAt: used.map(\.computedAt).min() ?? now, featuresAsOf: stream!.pipeline.asOf(now),
                           modelVersion: decider.version)
         }
         if configuration.rescore {
@@ -127,17 +132,17 @@ public final class StreamingEngine: Engine {
                 return Answer(action: nil, answeredAt: answeredAt, fallback: true)
             }
             return Answer(action: decider.action(for: request, storedScore: p.score, items: p.items),
-                          answeredAt: answeredAt, score: p.score, computedAt: p.computedAt, featuresAsOf: pipeline!.asOf(now),
+                          answeredAt: answeredAt, score: p.score, computedAt: p.computedAt, featuresAsOf: stream!.pipeline.asOf(now),
                           modelVersion: p.modelVersion)
         }
         // Score on request from the online store; a missing or expired vector reads as no history.
         func features(_ entity: Int32) -> [Float] {
-            online!.get(entity: entity, at: now).map { Array($0.values) } ?? pipeline!.values(for: entity, at: now)
+            online!.get(entity: entity, at: now).map { Array($0.values) } ?? stream!.pipeline.values(for: entity, at: now)
         }
         let (action, score) = decider.decide(request, features: features,
-                                             items: { catalogue.items(at: now, decider) { pipeline!.items(at: now) } })
+                                             items: { catalogue.items(at: now, decider) { stream!.pipeline.items(at: now) } })
         return Answer(action: action, answeredAt: answeredAt, score: score, computedAt: now,
-                      featuresAsOf: pipeline!.asOf(now), modelVersion: decider.version)
+                      featuresAsOf: stream!.pipeline.asOf(now), modelVersion: decider.version)
     }
 
     public func fire(_ timer: EngineTimer, _ context: EngineContext) {
@@ -151,7 +156,7 @@ public final class StreamingEngine: Engine {
             counters.failures += 1
             let replay = SimDuration(microseconds: configuration.throughput.perEvent.microseconds * Int64(eventsSinceCheckpoint)
                                      / Int64(configuration.throughput.workers))
-            pipeline!.stall(until: context.now + configuration.stallDuration + replay)
+            stream!.pipeline.stall(until: context.now + configuration.stallDuration + replay)
             scheduleStall(context)
         case .replayDone:
             if let next = pendingDecider { decider = next }
@@ -167,7 +172,7 @@ public final class StreamingEngine: Engine {
     }
 
     public func finish(_ context: EngineContext) {
-        guard let pipeline else { return }
+        guard let pipeline = stream?.pipeline else { return }
         counters.busySeconds += pipeline.busy.seconds
         counters.capacitySeconds = Double(configuration.throughput.workers) * (context.now - SimTime.zero).seconds
         counters.maxLagSeconds = pipeline.maxLag.seconds
