@@ -21,6 +21,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Override the scenario's scale (0.001...1).") var scale: Double?
     @Option(help: "Override the scenario's seed.") var seed: UInt64?
     @Flag(help: "Allow binding a non-loopback address.") var allowRemote = false
+    @Option(help: "Also write the fraud engine's features, weights and decision rule as JSON (for Benchmarks/fastapi_reference.py).")
+    var exportReference: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535, got \(port)") }
@@ -46,6 +48,13 @@ struct Serve: AsyncParsableCommand {
         printError(String(format: "warm-up done in %.1f s: engine %@, model %@ (%d training rows), %d entities in the online store, features as of %@",
                           model.warmUpSeconds, model.engine, model.state.decider.version, model.trainingRows,
                           model.state.storedEntities, model.state.featuresAsOf.description))
+        if let exportReference {
+            do { try ReferenceExport.fraud(model).write(to: URL(fileURLWithPath: exportReference)) } catch {
+                printError("\(exportReference): error: \(error)")
+                throw ExitCode(1)
+            }
+            printError("wrote \(exportReference)")
+        }
         let server = PredictionServer(model: model, options: .init(host: host, port: port, maxInFlight: maxInFlight))
         let host = self.host, workload = model.workload.rawValue
         try await server.application { bound in

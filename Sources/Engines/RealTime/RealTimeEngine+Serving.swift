@@ -30,6 +30,14 @@ public struct ServingState: @unchecked Sendable {
     /// What the engine does when it cannot decide.
     public let fallback: RealTimeConfiguration.Fallback
 
+    /// The feature view the engine reads.
+    public var view: FeatureView { decider.view }
+    /// The workload the engine decides for.
+    public var workload: any Workload { decider.workload }
+
+    /// One entity's online features at `now`, as `answer` reads them.
+    public func entityFeatures(_ entity: Int32) -> [Float] { features.values(for: entity, asOf: now) }
+
     /// The live answer to one request: the engine's action and score, or its
     /// fallback (the default action) for an entity outside the population.
     public func answer(_ request: DecisionRequest) -> Answer {
