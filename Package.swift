@@ -133,6 +133,8 @@ let package = Package(
             "Live", "Engines", "Simulation", "Statistics", "Randomness", "ScenarioSpec", "Workloads", "Lab",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
     ]
 )

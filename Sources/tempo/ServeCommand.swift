@@ -57,10 +57,11 @@ struct Serve: AsyncParsableCommand {
         }
         let server = PredictionServer(model: model, options: .init(host: host, port: port, maxInFlight: maxInFlight))
         let host = self.host, workload = model.workload.rawValue
-        try await server.application { bound in
+        let app = server.application { bound in
             // Unbuffered, so a script waiting for this line sees it at once.
             FileHandle.standardOutput.write(Data("serving http://\(host):\(bound)/predict/\(workload)  (GET /healthz, GET /metrics; Ctrl-C or SIGTERM stops)\n".utf8))
-        }.runService()
+        }
+        try await EventLoopExecutor.shared.run { try await app.runService() }
         printError("stopped after \(server.metrics.count(status: 200)) predictions")
     }
 }

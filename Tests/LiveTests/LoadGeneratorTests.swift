@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Live
 import NIOCore
+import NIOPosix
 import Testing
 
 @Suite struct PoissonScheduleTests {
@@ -86,13 +87,17 @@ import Testing
         let router = Router()
         router.post("/predict/fraud") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 4096)
-            if String(buffer: body).contains("\"id\":20,") { try await Task.sleep(for: .milliseconds(300)) }
+            if String(buffer: body).contains("\"id\":20,") {
+                // An event-loop timer rather than Task.sleep, whose wake-up goes through the shared pool.
+                try await MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: .milliseconds(300)) {}.futureResult.get()
+            }
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
         }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        let running = Task { try await app.run() }
+        // On the event loops, so the suites' CPU-bound tests on the shared pool cannot stall it.
+        let running = Task(executorPreference: EventLoopExecutor.shared) { try await app.run() }
         defer { running.cancel() }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())

@@ -17,7 +17,7 @@ import Workloads
         let server = PredictionServer(model: model)
         let bodies = try LiveFixtures.bodies(kind, count: 20)
         #expect(!bodies.isEmpty)
-        let app = Application(router: server.router())
+        let app = Application(responder: server.responder())
         try await app.test(.router) { client in
             for body in bodies.prefix(10) {
                 try await client.execute(uri: "/predict/\(kind.rawValue)", method: .post, body: ByteBuffer(string: body)) { response in
@@ -62,7 +62,7 @@ import Workloads
         }
         let compared = expected.count
         let cases = expected
-        let app = Application(router: PredictionServer(model: model).router())
+        let app = Application(responder: PredictionServer(model: model).responder())
         try await app.test(.router) { client in
             for (body, simulated) in cases {
                 try await client.execute(uri: "/predict/\(kind.rawValue)", method: .post, body: ByteBuffer(string: body)) { response in
@@ -84,7 +84,7 @@ import Workloads
     }
 
     @Test func badInputIs400WithAJSONError() async throws {
-        let app = Application(router: PredictionServer(model: try LiveFixtures.model(.fraud)).router())
+        let app = Application(responder: PredictionServer(model: try LiveFixtures.model(.fraud)).responder())
         let cases: [(String, String)] = [
             ("{\"entity\": 1, \"item\": 2", "malformed JSON"),
             ("not json", "malformed JSON"),
@@ -111,7 +111,7 @@ import Workloads
 
     @Test func unknownEntityGetsTheEnginesFallbackFlagged() async throws {
         let server = PredictionServer(model: try LiveFixtures.model(.fraud))
-        try await Application(router: server.router()).test(.router) { client in
+        try await Application(responder: server.responder()).test(.router) { client in
             let body = #"{"id": 5, "entity": 2000000000, "item": 1, "amount": 10}"#
             try await client.execute(uri: "/predict/fraud", method: .post, body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .ok)
@@ -127,7 +127,7 @@ import Workloads
     @Test func fullInFlightBoundAnswers503AndRecovers() async throws {
         let server = PredictionServer(model: try LiveFixtures.model(.fraud), options: .init(maxInFlight: 2))
         let body = try LiveFixtures.bodies(.fraud, count: 1)[0]
-        try await Application(router: server.router()).test(.router) { client in
+        try await Application(responder: server.responder()).test(.router) { client in
             // Two requests in hand (held here as a slow handler would hold them): the bound is full.
             #expect(server.limiter.tryAcquire() && server.limiter.tryAcquire())
             try await client.execute(uri: "/predict/fraud", method: .post, body: ByteBuffer(string: body)) { response in
@@ -153,7 +153,7 @@ import Workloads
 
     @Test func oversizedBodyIs413() async throws {
         let server = PredictionServer(model: try LiveFixtures.model(.fraud))
-        try await Application(router: server.router()).test(.router) { client in
+        try await Application(responder: server.responder()).test(.router) { client in
             let body = "{\"pad\": \"" + String(repeating: "x", count: 70_000) + "\"}"
             try await client.execute(uri: "/predict/fraud", method: .post, body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .contentTooLarge)

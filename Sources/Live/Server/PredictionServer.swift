@@ -44,28 +44,49 @@ public struct PredictionServer: Sendable {
 
     static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
 
-    /// The routes, for an application or for Hummingbird's test framework.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
-        let server = self
-        router.post("/predict/:workload") { request, context -> Response in
-            try await server.predict(request, workload: context.parameters.get("workload") ?? "")
+    /// The server's one responder: three fixed routes need no router, and
+    /// the prediction path is the first comparison made.
+    public struct Responder: HTTPResponder {
+        public typealias Context = BasicRequestContext
+        let server: PredictionServer
+        let predictPath: String
+
+        public func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+            let path = request.uri.path
+            if request.method == .post {
+                if path == predictPath { return try await server.predict(request) }
+                if path.hasPrefix("/predict/") {
+                    return server.error(.notFound, "this server serves \(predictPath), not \(path)")
+                }
+            } else if request.method == .get {
+                switch path {
+                case "/healthz": return server.health()
+                case "/metrics": return server.metricsPage()
+                default: break
+                }
+            }
+            return server.error(.notFound, "no route for \(request.method) \(path); try POST \(predictPath), GET /healthz or GET /metrics")
         }
-        router.get("/healthz") { _, _ -> Response in
-            let m = server.model
-            let body = #"{"status":"ok","workload":"\#(m.workload.rawValue)","scenario":\#(PredictionWire.quote(m.scenario)),"# +
-                #""engine":\#(PredictionWire.quote(m.engine)),"model_version":\#(PredictionWire.quote(m.state.decider.version)),"# +
-                #""features_as_of_us":\#(m.state.featuresAsOf.microseconds),"online_store_entities":\#(m.state.storedEntities)}"#
-            server.metrics.record(status: 200, microseconds: nil)
-            return Response(status: .ok, headers: Self.jsonHeaders, body: .init(byteBuffer: ByteBuffer(string: body)))
-        }
-        router.get("/metrics") { _, _ -> Response in
-            let text = server.metrics.prometheus(storeEntities: server.model.state.storedEntities,
-                                                 workload: server.model.workload.rawValue, modelVersion: server.model.state.decider.version)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                            body: .init(byteBuffer: ByteBuffer(string: text)))
-        }
-        return router
+    }
+
+    /// The responder, for an application or for Hummingbird's test framework.
+    public func responder() -> Responder {
+        Responder(server: self, predictPath: "/predict/\(model.workload.rawValue)")
+    }
+
+    func health() -> Response {
+        let m = model
+        let body = #"{"status":"ok","workload":"\#(m.workload.rawValue)","scenario":\#(PredictionWire.quote(m.scenario)),"# +
+            #""engine":\#(PredictionWire.quote(m.engine)),"model_version":\#(PredictionWire.quote(m.state.decider.version)),"# +
+            #""features_as_of_us":\#(m.state.featuresAsOf.microseconds),"online_store_entities":\#(m.state.storedEntities)}"#
+        metrics.record(status: 200, microseconds: nil)
+        return Response(status: .ok, headers: Self.jsonHeaders, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    func metricsPage() -> Response {
+        let text = metrics.prometheus(storeEntities: model.state.storedEntities, workload: model.workload.rawValue,
+                                      modelVersion: model.state.decider.version)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// The application bound to `options.host:port`; `onServerRunning` gets the bound port (useful with port 0).
@@ -73,8 +94,8 @@ public struct PredictionServer: Sendable {
         -> some ApplicationProtocol {
         var log = logger ?? Logger(label: "tempo.serve")
         if logger == nil { log.logLevel = .warning }
-        return Application(router: router(), configuration: .init(address: .hostname(options.host, port: options.port),
-                                                                  serverName: "tempo", backlog: 1024),
+        return Application(responder: responder(), configuration: .init(address: .hostname(options.host, port: options.port),
+                                                                         backlog: 1024),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                            logger: log)
     }
@@ -85,10 +106,7 @@ public struct PredictionServer: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: PredictionWire.BadRequest(message).json)))
     }
 
-    func predict(_ request: Request, workload: String) async throws -> Response {
-        guard workload == model.workload.rawValue else {
-            return error(.notFound, "this server serves /predict/\(model.workload.rawValue), not /predict/\(workload)")
-        }
+    func predict(_ request: Request) async throws -> Response {
         guard limiter.tryAcquire() else {
             return error(.serviceUnavailable, "over \(limiter.limit) requests in flight; retry later")
         }
