@@ -149,7 +149,6 @@ public enum LoadGenerator {
         let deadline = TimeAmount.nanoseconds(Int64((options.seconds + options.drainSeconds) * 1e9) + 2_000_000)
         for d in dispatchers { d.loop.scheduleTask(in: deadline) { d.finish() } }
         for d in dispatchers { try await d.done.futureResult.get() }
-        for c in channels { c.close(promise: nil) }
 
         struct Share: Sendable {
             var latency: DurationHistogram, service: DurationHistogram
@@ -163,6 +162,8 @@ public enum LoadGenerator {
                       scheduled: d.mode == .open ? d.schedule.count : d.closedSent)
             }.get())
         }
+        // Closed only once measured, so a closing connection is not counted as a failure.
+        for c in channels { c.close(promise: nil) }
         var latency = DurationHistogram(), service = DurationHistogram()
         var statuses: [String: Int] = [:]
         var completed = 0, unanswered = 0, scheduled = 0, last = start

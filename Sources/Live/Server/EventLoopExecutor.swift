@@ -21,7 +21,9 @@ public final class EventLoopExecutor: TaskExecutor {
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()
-        group.next().execute { job.runSynchronously(on: executor) }
+        // Stay on the loop that enqueued the job (a connection's own), so a
+        // request's steps never wake another thread; from elsewhere, any loop.
+        (MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()).execute { job.runSynchronously(on: executor) }
     }
 
     /// Runs `body` and the child tasks it makes on the event loops.
