@@ -17,6 +17,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port).") var port = 8080
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Requests handled at once; more are answered 503.") var maxInFlight = 1024
+    @Option(help: "Event-loop threads (default: one per core).") var threads: Int?
     @Option(help: "Which realtime engine of the scenario to serve (default: its first).") var engine: String?
     @Option(help: "Override the scenario's scale (0.001...1).") var scale: Double?
     @Option(help: "Override the scenario's seed.") var seed: UInt64?
@@ -26,6 +27,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535, got \(port)") }
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be in 1...64, got \(threads)") }
         guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1, got \(maxInFlight)") }
         if let scale, !(0.001...1).contains(scale) { throw ValidationError("--scale must be in 0.001...1, got \(scale)") }
         if !allowRemote && !LoadTarget.isLoopback(host) {
@@ -55,13 +57,15 @@ struct Serve: AsyncParsableCommand {
             }
             printError("wrote \(exportReference)")
         }
-        let server = PredictionServer(model: model, options: .init(host: host, port: port, maxInFlight: maxInFlight))
+        var options = PredictionServer.Options(host: host, port: port, maxInFlight: maxInFlight)
+        options.threads = threads
+        let server = PredictionServer(model: model, options: options)
         let host = self.host, workload = model.workload.rawValue
         let app = server.application { bound in
             // Unbuffered, so a script waiting for this line sees it at once.
             FileHandle.standardOutput.write(Data("serving http://\(host):\(bound)/predict/\(workload)  (GET /healthz, GET /metrics; Ctrl-C or SIGTERM stops)\n".utf8))
         }
-        try await EventLoopExecutor.shared.run { try await app.runService() }
+        try await server.executor.run { try await app.runService() }
         printError("stopped after \(server.metrics.count(status: 200)) predictions")
     }
 }

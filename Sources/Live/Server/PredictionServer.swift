@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import Workloads
 
 /// `tempo serve`: the frozen real-time engine behind a Hummingbird server.
@@ -25,6 +26,8 @@ public struct PredictionServer: Sendable {
         public var port = 8080
         public var maxInFlight = 1024
         public var maxBodyBytes = 64 * 1024
+        /// Event-loop threads (nil: one per core, the shared group).
+        public var threads: Int?
         public init(host: String = "127.0.0.1", port: Int = 8080, maxInFlight: Int = 1024) {
             self.host = host; self.port = port; self.maxInFlight = maxInFlight
         }
@@ -35,9 +38,16 @@ public struct PredictionServer: Sendable {
     public let metrics: ServerMetrics
     public let limiter: InFlightLimiter
 
+    /// The event loops the server runs on: its sockets and, through
+    /// `executor`, its handlers.
+    public let group: any EventLoopGroup
+    public let executor: EventLoopExecutor
+
     public init(model: LiveModel, options: Options = .init()) {
         self.model = model
         self.options = options
+        group = options.threads.map { MultiThreadedEventLoopGroup(numberOfThreads: max(1, $0)) } ?? MultiThreadedEventLoopGroup.singleton
+        executor = options.threads == nil ? .shared : EventLoopExecutor(group: group)
         metrics = ServerMetrics()
         limiter = InFlightLimiter(limit: options.maxInFlight, counter: metrics.inFlight)
     }
@@ -97,7 +107,7 @@ public struct PredictionServer: Sendable {
         return Application(responder: responder(), configuration: .init(address: .hostname(options.host, port: options.port),
                                                                          backlog: 1024),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-                           logger: log)
+                           eventLoopGroupProvider: .shared(group), logger: log)
     }
 
     func error(_ status: HTTPResponse.Status, _ message: String) -> Response {

@@ -53,7 +53,7 @@ public enum HTTPRoundTrip {
         var logger = Logger(label: "tempo.serve.in-process")
         logger.logLevel = .critical
         let app = server.application(logger: logger) { port in continuation.yield(port) }
-        let running = Task(executorPreference: EventLoopExecutor.shared) { try await app.run() }
+        let running = Task(executorPreference: server.executor) { try await app.run() }
         defer { running.cancel() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw LoadGenerator.Failure(description: "the server did not start") }
