@@ -18,6 +18,10 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-atomics", exact: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         // Virtual time and the event queue; knows nothing about any domain.
@@ -102,9 +106,20 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        // Live mode: the real-time engine's own code behind an HTTP server, and a LoadGen-style load generator.
+        .target(name: "Live", dependencies: [
+            "SimKernel", "Randomness", "Statistics", "ScenarioSpec", "Workloads", "Features", "Models", "Engines", "Simulation", "Lab",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Atomics", package: "swift-atomics"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "DequeModule", package: "swift-collections"),
+        ]),
         // The command-line interface: a thin layer over the libraries.
         .executableTarget(name: "tempo", dependencies: [
-            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Models", "Simulation", "Measures", "Results", "Report", "Lab", "Bench", "Decide",
+            "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Models", "Simulation", "Measures", "Results", "Report", "Lab", "Bench", "Decide", "Live",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
@@ -127,5 +142,12 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Measures"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "ScenarioSpec", "Simulation"]),
         .testTarget(name: "DecideTests", dependencies: ["Decide", "Lab", "Measures", "Report", "ScenarioSpec", "Workloads", "Simulation"]),
+        .testTarget(name: "LiveTests", dependencies: [
+            "Live", "Engines", "Simulation", "Statistics", "Randomness", "ScenarioSpec", "Workloads", "Lab",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
     ]
 )

@@ -138,6 +138,7 @@ public struct LabRun {
                                               candidateWorkers: e.configuration.candidateWorkers))
             engines.append(ResultsBuilder.engineResult(.init(name: e.name, kind: e.kind, measures: runs.map { $0.measures[i] },
                                                              counters: counters, cost: cost), horizonSeconds: horizon))
+            if case .realtime(let c) = e.configuration, let profile = c.latencyProfile { engines[engines.count - 1].noteMeasured(profile) }
         }
         ResultsBuilder.compare(&engines)
         let decay = plan.workload.declaredDecay

@@ -116,6 +116,10 @@ public struct EngineResult: Codable, Sendable, Equatable {
     public var latencyP95Ms: Double
     public var latencyP99Ms: Double
     public var latencyP999Ms: Double
+    /// Latency measured against the live server (the engine's `latency_profile:`), beside the simulated; nil without one.
+    public var measuredLatencyP50Ms: Double?
+    public var measuredLatencyP99Ms: Double?
+    public var measuredLatencyP999Ms: Double?
     public var auc: Double?
     public var logLoss: Double?
     public var precision: Double?
@@ -182,6 +186,9 @@ public struct EngineResult: Codable, Sendable, Equatable {
         case latencyP95Ms = "latency_p95_ms"
         case latencyP99Ms = "latency_p99_ms"
         case latencyP999Ms = "latency_p999_ms"
+        case measuredLatencyP50Ms = "measured_latency_p50_ms"
+        case measuredLatencyP99Ms = "measured_latency_p99_ms"
+        case measuredLatencyP999Ms = "measured_latency_p999_ms"
         case logLoss = "log_loss"
         case throughputPerSecond = "throughput_per_second"
         case slaMisses = "sla_misses"

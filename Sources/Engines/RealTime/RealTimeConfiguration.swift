@@ -17,6 +17,7 @@ import SimKernel
 ///       feature_per_event: 20us        # the streaming features feeding the online store
 ///       out_of_orderness: 2s           # … their watermark
 ///       allowed_lateness: 5m           # or unbounded: a daily dump arrives a day late
+///       latency_profile: live.yaml     # service times measured by `tempo load --save-profile` (replaces service_time)
 public struct RealTimeConfiguration: Hashable, Sendable {
     public enum Fallback: Hashable, Sendable {
         case batch(String)
@@ -37,6 +38,8 @@ public struct RealTimeConfiguration: Hashable, Sendable {
     public var autoscale: Autoscale?
     public var crashRate = Rate(perSecond: 0)
     public var restartTime = SimDuration.seconds(30)
+    /// Service times measured against the live server, in place of `service`.
+    public var latencyProfile: LatencyProfile?
     var featureThroughput = FeaturePipeline.Throughput()
     var featureLateness = FeaturePipeline.Lateness()
 
@@ -50,6 +53,7 @@ public struct RealTimeConfiguration: Hashable, Sendable {
 
     public static func read(_ r: inout MappingReader, batchEngines: [String], defaults: RealTimeConfiguration = .init()) -> RealTimeConfiguration {
         var c = readServing(&r, defaults: defaults)
+        c.latencyProfile = LatencyProfile.read(&r)
         let fallback = r.optional("fallback", default: FallbackKind.default)
         let fallbackEngine = r.optional("fallback_engine", as: String.self)
         switch fallback {

@@ -57,7 +57,7 @@ struct ServerPool {
     mutating func serve(at now: SimTime) -> Outcome {
         var server = 0
         for i in freeAt.indices where freeAt[i] < freeAt[server] { server = i }
-        let service = configuration.service.sample(&serviceTimes)
+        let service = configuration.latencyProfile?.sample(&serviceTimes) ?? configuration.service.sample(&serviceTimes)
         let done = max(now, freeAt[server]) + service
         freeAt[server] = done
         counters.busySeconds += service.seconds

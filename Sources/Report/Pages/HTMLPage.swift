@@ -18,6 +18,10 @@ enum HTMLPage {
             table(SummaryTable.valueAndCost(results), into: &page)
             page.element("h2", text: "Freshness, latency and quality")
             table(SummaryTable.freshnessAndLatency(results), into: &page)
+            if let measured = SummaryTable.simulatedAndMeasuredLatency(results) {
+                page.element("h2", text: "Latency: simulated and measured")
+                table(measured, into: &page)
+            }
             page.element("h2", text: "Findings")
             if results.findings.isEmpty {
                 page.element("p", text: "No findings.")

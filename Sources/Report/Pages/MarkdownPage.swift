@@ -11,6 +11,9 @@ enum MarkdownPage {
         out += "## Run\n\n" + table(SummaryTable.parameters(results))
         out += "\n## Value and cost\n\n" + table(SummaryTable.valueAndCost(results))
         out += "\n## Freshness, latency and quality\n\n" + table(SummaryTable.freshnessAndLatency(results))
+        if let measured = SummaryTable.simulatedAndMeasuredLatency(results) {
+            out += "\n## Latency: simulated and measured\n\n" + table(measured)
+        }
         out += "\n## Findings\n\n"
         out += results.findings.isEmpty ? "No findings.\n" : results.findings.map { "- " + oneLine($0) + "\n" }.joined()
         if let story = results.story {
