@@ -96,17 +96,38 @@ public final class OfflineStore: @unchecked Sendable {
     /// One entity's events that had arrived by `arrivedBy`, with event time in
     /// (`after`, `upTo`], in event-time order (ties in insertion order).
     public func events(for entity: Int32, arrivedBy: SimTime, after: SimTime, upTo: SimTime) throws -> [DomainEvent] {
+        try withPointReads { try $0.events(for: entity, arrivedBy: arrivedBy, after: after, upTo: upTo) }
+    }
+
+    /// Runs `body` in one read transaction in which any number of
+    /// `PointReads.events(for:…)` calls share one prepared statement. A
+    /// training join makes tens of thousands of them: one read each would
+    /// cost a transaction apiece, and GRDB compiling its own statements
+    /// resets the connection's authorizer, which expires every prepared
+    /// statement and makes SQLite re-prepare ours on its next step.
+    public func withPointReads<T>(_ body: (PointReads) throws -> T) throws -> T {
         try waitForAppends()
         return try database.read { db in
-            var out: [DomainEvent] = []
-            try EventRows.read(db, sql: """
+            let statement = try db.makeStatement(sql: """
                 SELECT entity, event_time, arrival_time, kind, item, amount FROM events
                 WHERE entity = ? AND arrival_time <= ? AND event_time > ? AND event_time <= ?
                 ORDER BY event_time, rowid
-                """, bind: {
-                    $0.bind(1, Int64(entity)); $0.bind(2, arrivedBy.microseconds)
-                    $0.bind(3, after.microseconds); $0.bind(4, upTo.microseconds)
-                }) { out.append($0) }
+                """)
+            return try body(PointReads(statement: statement))
+        }
+    }
+
+    /// One entity's events by arrival and event time: valid only inside the `withPointReads` call that made it.
+    public struct PointReads {
+        let statement: Statement
+
+        /// As `OfflineStore.events(for:arrivedBy:after:upTo:)`.
+        public func events(for entity: Int32, arrivedBy: SimTime, after: SimTime, upTo: SimTime) throws -> [DomainEvent] {
+            var out: [DomainEvent] = []
+            try EventRows.read(statement.sqliteStatement, bind: {
+                $0.bind(1, Int64(entity)); $0.bind(2, arrivedBy.microseconds)
+                $0.bind(3, after.microseconds); $0.bind(4, upTo.microseconds)
+            }) { out.append($0) }
             return out
         }
     }

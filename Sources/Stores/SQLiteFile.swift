@@ -102,7 +102,12 @@ enum EventRows {
     /// Runs `sql` (cached by the connection) with `bind`'s arguments and calls `body` with each row's event.
     static func read(_ db: Database, sql: String, bind: (borrowing BulkInsert.Binder) -> Void,
                      _ body: (DomainEvent) throws -> Void) throws {
-        let statement = try db.cachedStatement(sql: sql).sqliteStatement
+        try read(try db.cachedStatement(sql: sql).sqliteStatement, bind: bind, body)
+    }
+
+    /// Runs a prepared statement with `bind`'s arguments and calls `body` with each row's event.
+    static func read(_ statement: SQLiteStatement, bind: (borrowing BulkInsert.Binder) -> Void,
+                     _ body: (DomainEvent) throws -> Void) throws {
         sqlite3_reset(statement)
         sqlite3_clear_bindings(statement)
         defer { sqlite3_reset(statement) }

@@ -38,25 +38,27 @@ extension OfflineStore {
     public func trainingSet(_ view: FeatureView, labels: [(entity: Int32, time: SimTime, label: Bool)],
                             join: JoinMode = .pointInTime) throws -> TrainingSet {
         var set = TrainingSet()
-        for l in labels {
-            let (upTo, arrivedBy): (SimTime, SimTime)
-            switch join {
-            case .pointInTime: (upTo, arrivedBy) = (l.time, l.time)
-            case .leaky(let lookahead): (upTo, arrivedBy) = (l.time + lookahead, .never)
+        try withPointReads { reads in
+            for l in labels {
+                let (upTo, arrivedBy): (SimTime, SimTime)
+                switch join {
+                case .pointInTime: (upTo, arrivedBy) = (l.time, l.time)
+                case .leaky(let lookahead): (upTo, arrivedBy) = (l.time + lookahead, .never)
+                }
+                let events = try reads.events(for: l.entity, arrivedBy: arrivedBy, after: l.time - view.reach, upTo: upTo)
+                let latest = events.map(\.eventTime).max()
+                let values: [Float]
+                if let latest, l.time - latest <= view.ttl || latest > l.time {
+                    // The leaky join evaluates "as of" its own horizon, which is exactly the bug.
+                    values = FullRecompute.values(view, events: events, asOf: max(l.time, upTo))
+                } else {
+                    values = Array(repeating: .nan, count: view.entityFeatureCount)
+                }
+                set.features.append(values)
+                set.labels.append(l.label)
+                set.labelTimes.append(l.time)
+                set.latestEventUsed.append(latest ?? .zero)
             }
-            let events = try self.events(for: l.entity, arrivedBy: arrivedBy, after: l.time - view.reach, upTo: upTo)
-            let latest = events.map(\.eventTime).max()
-            let values: [Float]
-            if let latest, l.time - latest <= view.ttl || latest > l.time {
-                // The leaky join evaluates "as of" its own horizon, which is exactly the bug.
-                values = FullRecompute.values(view, events: events, asOf: max(l.time, upTo))
-            } else {
-                values = Array(repeating: .nan, count: view.entityFeatureCount)
-            }
-            set.features.append(values)
-            set.labels.append(l.label)
-            set.labelTimes.append(l.time)
-            set.latestEventUsed.append(latest ?? .zero)
         }
         return set
     }
