@@ -1,13 +1,17 @@
 import CSQLiteThreading
 import Foundation
 import GRDBSQLite
+import Randomness
 import SimKernel
 import Stores
+import Workloads
 
 /// `tempo bench store`: bulk-inserting prediction rows (entity, score, model
 /// version, timestamps) through the prediction store's write path, beside
 /// the same rows through a bare loop on the raw SQLite C API into an
-/// identical schema, both measured in the same run.
+/// identical schema, both measured in the same run; and appending arrived
+/// events to the offline store the way a run does (100k-event batches in
+/// arrival order, entities at random, into the entity and arrival indexes).
 public struct StoreBenchmark: Sendable {
     public var rows: Int
     public var repetitions: Int
@@ -21,6 +25,9 @@ public struct StoreBenchmark: Sendable {
         public let rows: Int
         public let rowsPerSecond: Throughput
         public let rawRowsPerSecond: Throughput
+        /// Offline-store appends per second (`rows` events over `entities` entities).
+        public let offlineEventsPerSecond: Throughput
+        public let entities: Int
         /// Store rate over raw rate (medians): the goal is ≥ 0.9.
         public var ratio: Double { rowsPerSecond.median / rawRowsPerSecond.median }
 
@@ -28,6 +35,8 @@ public struct StoreBenchmark: Sendable {
             case rows
             case rowsPerSecond = "rows_per_second"
             case rawRowsPerSecond = "raw_rows_per_second"
+            case offlineEventsPerSecond = "offline_events_per_second"
+            case entities
         }
     }
 
@@ -53,7 +62,38 @@ public struct StoreBenchmark: Sendable {
             try RawInsert.run(path: "\(directory)/raw-\(next()).sqlite", rows: batch)
             return rows
         })
-        return Result(rows: rows, rowsPerSecond: store, rawRowsPerSecond: raw)
+        let events = Self.arrivals(rows, entities: entities)
+        let offline = try sampler.measure {
+            let store = try OfflineStore(path: "\(directory)/offline-\(next()).sqlite")
+            var start = 0
+            while start < events.count {
+                let end = min(start + Self.offlineBatch, events.count)
+                store.appendInBackground(Array(events[start..<end]))
+                start = end
+            }
+            try store.waitForAppends()
+            return events.count
+        }
+        return Result(rows: rows, rowsPerSecond: store, rawRowsPerSecond: raw, offlineEventsPerSecond: offline, entities: entities)
+    }
+
+    /// Entities the offline-store events are spread over: the fraud workload's users at scale 0.1.
+    public var entities = 200_000
+    /// Events per offline-store append, as `ScenarioSimulation` hands them over.
+    static let offlineBatch = 100_000
+
+    /// `n` authorizations a few dozen microseconds apart, each for a random
+    /// entity, arriving up to a second after they happened, in arrival order.
+    static func arrivals(_ n: Int, entities: Int) -> [DomainEvent] {
+        var random = RandomStream(seed: 7)
+        var arrival: Int64 = 0
+        return (0..<n).map { _ in
+            arrival += 1 + Int64(random.next() % 80)
+            let delay = Int64(random.next() % 1_000_000)
+            return DomainEvent(kind: .authorization, eventTime: SimTime(microseconds: arrival - delay), arrivalTime: SimTime(microseconds: arrival),
+                               entity: Int32(truncatingIfNeeded: random.next() % UInt64(entities)), item: Int32(truncatingIfNeeded: random.next() % 100_000),
+                               amount: Double(random.next() % 10_000) / 100)
+        }
     }
 }
 
@@ -65,11 +105,14 @@ extension StoreBenchmark: BenchSuite {
         return SuiteReport(suite: name, figures: [
             Figure("store/prediction_rows", unit: "rows/s", r.rowsPerSecond),
             Figure("store/raw_sqlite_rows", unit: "rows/s", r.rawRowsPerSecond),
+            Figure("store/offline_events", unit: "events/s", r.offlineEventsPerSecond),
         ], lines: [
             "store — \(rows) prediction rows in one transaction, beside the raw sqlite3 C API into the same schema (taking turns)",
             rateLine("prediction store rows/s", r.rowsPerSecond),
             rateLine("raw sqlite3 C API rows/s", r.rawRowsPerSecond),
             String(format: "  store / raw %.2f (goal ≥ 0.90)", r.ratio),
+            "offline store — \(rows) arrived events over \(r.entities) entities, appended in \(Self.offlineBatch / 1000)k batches on the writer thread",
+            rateLine("offline store events/s", r.offlineEventsPerSecond),
         ], details: r)
     }
 }

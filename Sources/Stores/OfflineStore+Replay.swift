@@ -4,7 +4,8 @@ import Workloads
 
 extension OfflineStore {
     /// Calls `body` with every event that arrived in (`after`, `upTo`], in
-    /// arrival order (ties in insertion order): the stream as the platform
+    /// arrival order (ties in rowid order: one entity's in the order they
+    /// were appended, different entities' by entity): the stream as the platform
     /// received it, replayed for a point-in-time training join.
     ///
     ///     try offline.forEachArrival(upTo: warmupEnd) { event in features.process(event) }

@@ -72,9 +72,17 @@ public final class OfflineStore: @unchecked Sendable {
 
     func insert(_ events: [DomainEvent]) throws {
         guard !events.isEmpty else { return }
+        // In entity-index order: each row's index entry then lands beside the
+        // previous one's, in pages already in cache, where arrival order would
+        // scatter them over the whole index. (Stable, so one entity's events
+        // keep their arrival order in rowid, which breaks event-time ties.)
+        let ordered = events.indices.sorted {
+            (events[$0].entity, events[$0].eventTime, $0) < (events[$1].entity, events[$1].eventTime, $1)
+        }
         try database.inTransaction { db in
             var insert = try BulkInsert(db, "INSERT INTO events(entity, event_time, arrival_time, kind, item, amount) VALUES (?, ?, ?, ?, ?, ?)")
-            for e in events {
+            for i in ordered {
+                let e = events[i]
                 try insert.run { row in
                     row.bind(1, e.entity)
                     row.bind(2, e.eventTime.microseconds)
