@@ -13,7 +13,11 @@ import Workloads
 ///
 /// Indexed for its two access paths: one entity's events in event-time order
 /// (feature computation, training joins) and arrivals in a time range
-/// (incremental batch runs: which entities changed).
+/// (incremental batch runs: which entities changed; replays). The second
+/// needs no index of its own: events are appended in batches, and the
+/// `batches` table keeps each batch's rowid range and arrival-time range,
+/// so an arrival query reads only the batches that overlap it. (An arrival
+/// index cost a third of every append.)
 public final class OfflineStore: @unchecked Sendable {
     let database: DatabaseQueue
     /// Background appends, one batch after another, in the order they were handed over.
@@ -32,7 +36,9 @@ public final class OfflineStore: @unchecked Sendable {
                     entity INTEGER NOT NULL, event_time INTEGER NOT NULL, arrival_time INTEGER NOT NULL,
                     kind INTEGER NOT NULL, item INTEGER NOT NULL, amount REAL NOT NULL);
                 CREATE INDEX IF NOT EXISTS events_by_entity ON events(entity, event_time);
-                CREATE INDEX IF NOT EXISTS events_by_arrival ON events(arrival_time);
+                CREATE TABLE IF NOT EXISTS batches (
+                    first_rowid INTEGER NOT NULL, last_rowid INTEGER NOT NULL,
+                    min_arrival INTEGER NOT NULL, max_arrival INTEGER NOT NULL);
                 """)
         }
     }
@@ -74,13 +80,15 @@ public final class OfflineStore: @unchecked Sendable {
         guard !events.isEmpty else { return }
         // In entity-index order: each row's index entry then lands beside the
         // previous one's, in pages already in cache, where arrival order would
-        // scatter them over the whole index. (Stable, so one entity's events
-        // keep their arrival order in rowid, which breaks event-time ties.)
+        // scatter them over the whole index. (Ties on event time keep their
+        // append order in rowid, which breaks them in every read.)
         let ordered = events.indices.sorted {
             (events[$0].entity, events[$0].eventTime, $0) < (events[$1].entity, events[$1].eventTime, $1)
         }
         try database.inTransaction { db in
             var insert = try BulkInsert(db, "INSERT INTO events(entity, event_time, arrival_time, kind, item, amount) VALUES (?, ?, ?, ?, ?, ?)")
+            var firstRowid: Int64?
+            var minArrival = Int64.max, maxArrival = Int64.min
             for i in ordered {
                 let e = events[i]
                 try insert.run { row in
@@ -91,7 +99,12 @@ public final class OfflineStore: @unchecked Sendable {
                     row.bind(5, e.item)
                     row.bind(6, e.amount)
                 }
+                if firstRowid == nil { firstRowid = db.lastInsertedRowID }
+                minArrival = min(minArrival, e.arrivalTime.microseconds)
+                maxArrival = max(maxArrival, e.arrivalTime.microseconds)
             }
+            try db.execute(sql: "INSERT INTO batches(first_rowid, last_rowid, min_arrival, max_arrival) VALUES (?, ?, ?, ?)",
+                           arguments: [firstRowid, db.lastInsertedRowID, minArrival, maxArrival])
             return .commit
         }
     }
@@ -177,9 +190,50 @@ public final class OfflineStore: @unchecked Sendable {
     public func entitiesWithArrivals(after: SimTime, upTo: SimTime) throws -> [Int32] {
         try waitForAppends()
         return try database.read { db in
-            try Int32.fetchAll(db, sql: "SELECT DISTINCT entity FROM events WHERE arrival_time > ? AND arrival_time <= ? ORDER BY entity",
-                               arguments: [after.microseconds, upTo.microseconds])
+            var entities = Set<Int32>()
+            for span in try arrivalSpans(db, after: after, upTo: upTo) {
+                let rows = try Int32.fetchCursor(db, sql: """
+                    SELECT entity FROM events WHERE rowid BETWEEN ? AND ? AND arrival_time > ? AND arrival_time <= ?
+                    """, arguments: [span.firstRowid, span.lastRowid, span.after, span.upTo])
+                while let entity = try rows.next() { entities.insert(entity) }
+            }
+            return entities.sorted()
         }
+    }
+
+    /// The rows that may have arrived in (`after`, `upTo`], as rowid ranges
+    /// with the arrival range to filter each by, in arrival order. Batches
+    /// whose arrival ranges overlap or touch are one span (appended in
+    /// arrival order, as a run appends them, no two do), and spans' arrival
+    /// ranges are disjoint: filtered by its own range, a span yields exactly
+    /// its batches' rows, and spans one after another give arrival order.
+    func arrivalSpans(_ db: Database, after: SimTime, upTo: SimTime) throws -> [ArrivalSpan] {
+        let batches = try Row.fetchAll(db, sql: """
+            SELECT first_rowid, last_rowid, min_arrival, max_arrival FROM batches
+            WHERE max_arrival > ? AND min_arrival <= ? ORDER BY min_arrival, first_rowid
+            """, arguments: [after.microseconds, upTo.microseconds])
+        var spans: [ArrivalSpan] = []
+        for b in batches {
+            let (first, last, low, high): (Int64, Int64, Int64, Int64) = (b[0], b[1], b[2], b[3])
+            if let open = spans.last, low <= open.high {
+                spans[spans.count - 1].firstRowid = min(open.firstRowid, first)
+                spans[spans.count - 1].lastRowid = max(open.lastRowid, last)
+                spans[spans.count - 1].high = max(open.high, high)
+            } else {
+                spans.append(ArrivalSpan(firstRowid: first, lastRowid: last, low: low, high: high, window: (after.microseconds, upTo.microseconds)))
+            }
+        }
+        return spans
+    }
+
+    struct ArrivalSpan {
+        var firstRowid, lastRowid: Int64
+        /// The span's batches' arrival range, [low, high].
+        var low, high: Int64
+        let window: (after: Int64, upTo: Int64)
+        /// The arrival filter: the query's window within the span's own range.
+        var after: Int64 { max(window.after, low &- 1) }
+        var upTo: Int64 { min(window.upTo, high) }
     }
 
     /// Deletes events that happened at or before `time`: a retention policy.

@@ -53,6 +53,45 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
         #expect(changed == [1, 2])
     }
 
+    /// Arrival-range reads go through the batches' rowid and arrival ranges,
+    /// not an index: whatever the batches (in arrival order as a run appends
+    /// them, or overlapping and out of order), a replay gives every event in
+    /// the range exactly once in arrival order, one entity's ties by event
+    /// time, then append order, and the changed entities are exactly those
+    /// with an arrival in it.
+    @Test func arrivalReadsMatchABruteForceAnswer() throws {
+        var rng = RandomSource(seed: 9).stream("arrivals")
+        func batch(_ n: Int, from: Int64, to: Int64) -> [DomainEvent] {
+            (0..<n).map { _ in
+                let arrival = from + Int64(rng.next() % UInt64(to - from))
+                return DomainEvent(kind: .authorization, eventTime: SimTime(microseconds: arrival - Int64(rng.next() % 50)),
+                                   arrivalTime: SimTime(microseconds: arrival), entity: Int32(rng.next() % 30),
+                                   item: Int32(rng.next() % 1_000), amount: Double(rng.next() % 100))
+            }.sorted { $0.arrivalTime < $1.arrivalTime }
+        }
+        // Two runs' worth of batches: disjoint in arrival order, then overlapping ones appended out of order.
+        let batches = [batch(300, from: 0, to: 1_000), batch(300, from: 1_000, to: 2_000), batch(200, from: 2_000, to: 2_001),
+                       batch(300, from: 5_000, to: 6_000), batch(300, from: 3_000, to: 5_500), batch(100, from: 7_000, to: 8_000)]
+        let store = try OfflineStore(path: temporaryPath("offline.sqlite"))
+        for b in batches { try store.append(b) }
+        let all = batches.flatMap { $0 }
+        for (after, upTo) in [(Int64.min, Int64.max), (-1, 999), (999, 2_000), (1_500, 5_200), (5_999, 7_500), (8_000, 9_000), (2_000, 2_000)] {
+            var replay: [DomainEvent] = []
+            try store.forEachArrival(after: SimTime(microseconds: after), upTo: SimTime(microseconds: upTo)) { replay.append($0) }
+            let expected = all.filter { $0.arrivalTime.microseconds > after && $0.arrivalTime.microseconds <= upTo }
+            #expect(replay.count == expected.count, "every event in (\(after), \(upTo)] once")
+            #expect(replay.map(\.arrivalTime) == expected.map(\.arrivalTime).sorted(), "in arrival order")
+            #expect(Set(replay.map { "\($0)" }) == Set(expected.map { "\($0)" }), "the events themselves")
+            for entity in Set(expected.map(\.entity)) {
+                // Stable: append order on equal (arrival, event) times.
+                let mine = expected.filter { $0.entity == entity }.sorted { ($0.arrivalTime, $0.eventTime) < ($1.arrivalTime, $1.eventTime) }
+                #expect(replay.filter { $0.entity == entity }.map { "\($0)" } == mine.map { "\($0)" })
+            }
+            let changed = try store.entitiesWithArrivals(after: SimTime(microseconds: after), upTo: SimTime(microseconds: upTo))
+            #expect(changed == Set(expected.map(\.entity)).sorted())
+        }
+    }
+
     /// Point-in-time joins never use an event after the label time (nor one
     /// that had not arrived by then); the deliberately leaky join does, and
     /// `leakedRows` catches it.
