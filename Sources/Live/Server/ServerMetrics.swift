@@ -2,7 +2,8 @@ import Atomics
 
 /// The server's counters, shared by every connection without a lock: one
 /// relaxed atomic add per counter per request. Rendered as Prometheus text
-/// by `GET /metrics`.
+/// by `GET /metrics`. Responses are the server's own: the 400 that
+/// Hummingbird's parser sends for bytes that are not HTTP is not counted.
 ///
 ///     metrics.record(status: 200, microseconds: 85)
 ///     print(metrics.prometheus(storeEntities: 9_812))
