@@ -22,7 +22,7 @@ struct Serve: AsyncParsableCommand {
     var maxConnections = Self.defaults.maxConnections
     @Option(help: "Close a keep-alive connection that has sent no request for this long.")
     var idleTimeout = SimDuration(seconds: Self.defaults.idleTimeout.seconds).description
-    @Option(help: "Close a connection whose request is not answered within this long of its first byte (clients that trickle a request).")
+    @Option(help: "Close a connection whose request is not answered within this long of its first byte, or of connecting for the first request (clients that trickle a request, or connect and send nothing).")
     var requestTimeout = SimDuration(seconds: Self.defaults.requestTimeout.seconds).description
     @Option(help: "Event-loop threads (default: one per core).") var threads: Int?
     @Option(help: "Which realtime engine of the scenario to serve (default: its first).") var engine: String?

@@ -41,16 +41,19 @@ public struct ConnectionCap: AvailableConnectionsDelegate {
 }
 
 /// Closes a connection whose request has not been answered within `timeout`
-/// of its first byte. A client that trickles its headers or its body
+/// of its first byte, or that has sent no complete request within `timeout`
+/// of connecting. A client that trickles its headers or its body
 /// (slowloris) holds a connection — and, while its body is collected, an
-/// in-flight slot — for that long at most, however steadily it trickles;
-/// an idle timeout alone, reset by each byte, would never fire.
+/// in-flight slot — for that long at most, however steadily it trickles (an
+/// idle timeout, reset by each byte, would never fire); so does a connection
+/// opened only to hold a slot, which would otherwise last the idle timeout.
 ///
 /// It sits first in the pipeline, on raw bytes, so it sees a request begin
-/// before the HTTP parser has a complete head. The deadline is set by the
-/// first byte received while none is set, and cleared when the server writes
-/// (its answer). A client that keeps trickling after an early answer (a 413
-/// before the body was read) sets a new one with its next byte.
+/// before the HTTP parser has a complete head. The deadline is set on
+/// connecting and by the first byte received while none is set, and cleared
+/// when the server writes (its answer); between requests the idle timeout
+/// applies. A client that keeps trickling after an early answer (a 413 before
+/// the body was read) sets a new one with its next byte.
 final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -66,16 +69,28 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
         self.metrics = metrics
     }
 
+    // An accepted channel may already be active when the handler is added.
+    func handlerAdded(context: ChannelHandlerContext) { if context.channel.isActive { arm(context) } }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(context)
+        context.fireChannelActive()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if deadline == nil {
-            let metrics = self.metrics
-            let loopContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-            deadline = context.eventLoop.scheduleTask(in: timeout) {
-                metrics.requestTimeouts.wrappingIncrement(ordering: .relaxed)
-                loopContext.value.close(promise: nil)
-            }
-        }
+        arm(context)
         context.fireChannelRead(data)
+    }
+
+    /// Sets the deadline unless one is set.
+    func arm(_ context: ChannelHandlerContext) {
+        guard deadline == nil else { return }
+        let metrics = self.metrics
+        let loopContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        deadline = context.eventLoop.scheduleTask(in: timeout) {
+            metrics.requestTimeouts.wrappingIncrement(ordering: .relaxed)
+            loopContext.value.close(promise: nil)
+        }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

@@ -37,8 +37,9 @@ public struct PredictionServer: Sendable {
         /// A keep-alive connection with no request for this long is closed. Above the
         /// 60 s idle timeout common in load balancers, so they close first (nginx uses 75 s).
         public var idleTimeout: Duration = .seconds(75)
-        /// A request must be answered within this long of its first byte, or
-        /// its connection is closed: bounds clients that trickle a request.
+        /// A request must be answered within this long of its first byte (the
+        /// first request: of connecting), or its connection is closed: bounds
+        /// clients that trickle a request, and connections opened only to hold one.
         public var requestTimeout: Duration = .seconds(10)
         /// Event-loop threads (nil: one per core, the shared group).
         public var threads: Int?
@@ -125,6 +126,8 @@ public struct PredictionServer: Sendable {
                            eventLoopGroupProvider: .shared(group), logger: log)
     }
 
+    func tooLarge() -> Response { error(.contentTooLarge, "request body over \(options.maxBodyBytes) bytes") }
+
     func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
         metrics.record(status: status.code, microseconds: nil)
         return Response(status: status, headers: Self.jsonHeaders,
@@ -137,16 +140,16 @@ public struct PredictionServer: Sendable {
         }
         defer { limiter.release() }
         let start = NIODeadline.now()
-        let tooLarge = "request body over \(options.maxBodyBytes) bytes"
         // A declared length over the bound is refused before a byte of the body is read.
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > options.maxBodyBytes {
-            return error(.contentTooLarge, tooLarge)
+            return tooLarge()
         }
         let body: ByteBuffer
+        // Any error but the bound's is the connection failing (closed by the
+        // client or by the request timeout): nobody to answer, nothing to count.
         do { body = try await request.body.collect(upTo: options.maxBodyBytes) } catch is NIOTooManyBytesError {
-            return self.error(.contentTooLarge, tooLarge)
+            return tooLarge()
         }
-        // Any other error is the connection failing (closed by the client or by the request timeout): nobody to answer.
         let decoded = body.withUnsafeReadableBytes { bytes -> Result<DecisionRequestBox, PredictionWire.BadRequest> in
             do throws(PredictionWire.BadRequest) {
                 return .success(DecisionRequestBox(try PredictionWire.request(bytes, workload: model.workload)))
