@@ -49,18 +49,26 @@ final class RawClient: Sendable {
         self.openedAt = openedAt
     }
 
-    static func connect(port: Int) async throws -> RawClient {
+    /// Connects, and writes `first` as soon as connected, on the connection's
+    /// event loop: however late the test's task runs next, the server sees
+    /// the bytes at once (its request timeout runs from accepting).
+    static func connect(port: Int, sending first: String? = nil) async throws -> RawClient {
         let record = Record()
         let openedAt = ContinuousClock.now
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPStatusDecoder()))
                     try channel.pipeline.syncOperations.addHandler(record)
                 }
             }
-            .connect(host: "127.0.0.1", port: port).get()
-        return RawClient(channel: channel, record: record, openedAt: openedAt)
+            .connect(host: "127.0.0.1", port: port)
+            .flatMap { channel in
+                guard let first else { return channel.eventLoop.makeSucceededFuture(channel) }
+                return channel.writeAndFlush(ByteBuffer(string: first)).map { channel }
+            }
+            .map { RawClient(channel: $0, record: record, openedAt: openedAt) }
+            .get()
     }
 
     func send(_ bytes: some Sequence<UInt8>) async throws {

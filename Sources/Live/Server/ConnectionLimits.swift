@@ -41,8 +41,8 @@ public struct ConnectionCap: AvailableConnectionsDelegate {
 }
 
 /// Closes a connection whose request has not been answered within `timeout`
-/// of its first byte, or that has sent no complete request within `timeout`
-/// of connecting. A client that trickles its headers or its body
+/// of its first byte (for its first request, of connecting). A client that
+/// trickles its headers or its body
 /// (slowloris) holds a connection — and, while its body is collected, an
 /// in-flight slot — for that long at most, however steadily it trickles (an
 /// idle timeout, reset by each byte, would never fire); so does a connection
@@ -119,22 +119,34 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     let requestTimeout: TimeAmount
     let metrics: ServerMetrics
 
+    init(responder: @escaping HTTPChannelHandler.Responder, options: PredictionServer.Options, metrics: ServerMetrics) {
+        http = HTTP1Channel(responder: responder, configuration: .init(idleTimeout: Self.timeAmount(options.idleTimeout)))
+        requestTimeout = Self.timeAmount(options.requestTimeout)
+        self.metrics = metrics
+    }
+
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         // Child channels are set up on their own event loop: the synchronous pipeline is safe here.
         do { try channel.pipeline.syncOperations.addHandler(RequestTimeoutHandler(timeout: requestTimeout, metrics: metrics)) } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return http.setup(channel: channel, logger: logger)
+        return http.setup(channel: channel, logger: logger).map { value in
+            // NIO drops an accepted connection's async wrapper if the server stops taking
+            // connections (its task cancelled) first, and the wrapper's writer traps when
+            // released unfinished (apple/swift-nio#2813) — likeliest with a backlog full of
+            // flooding connections. Held until the channel closes, after its handlers are
+            // removed (which finishes the writer); such a connection is then just closed
+            // by the request timeout, armed on activation. (Tested by ServerAbuseTests.)
+            channel.closeFuture.whenComplete { _ in withExtendedLifetime(value) {} }
+            return value
+        }
     }
 
     func handle(value: Value, logger: Logger) async { await http.handle(value: value, logger: logger) }
 
     /// The server builder for `options`' timeouts.
     static func builder(_ options: PredictionServer.Options, metrics: ServerMetrics) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in
-            GuardedHTTP1Channel(http: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: timeAmount(options.idleTimeout))),
-                                requestTimeout: timeAmount(options.requestTimeout), metrics: metrics)
-        }
+        HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, options: options, metrics: metrics) }
     }
 
     static func timeAmount(_ d: Duration) -> TimeAmount {
