@@ -42,11 +42,11 @@ public struct ConnectionCap: AvailableConnectionsDelegate {
 
 /// Closes a connection whose request has not been answered within `timeout`
 /// of its first byte (for its first request, of connecting). A client that
-/// trickles its headers or its body
-/// (slowloris) holds a connection — and, while its body is collected, an
-/// in-flight slot — for that long at most, however steadily it trickles (an
-/// idle timeout, reset by each byte, would never fire); so does a connection
-/// opened only to hold a slot, which would otherwise last the idle timeout.
+/// trickles its headers or its body (slowloris) holds a connection — and,
+/// while its body is collected, an in-flight slot — for that long at most,
+/// however steadily it trickles (an idle timeout, reset by each byte, would
+/// never fire); so does a connection opened only to hold a slot, which would
+/// otherwise last the idle timeout.
 ///
 /// It sits first in the pipeline, on raw bytes, so it sees a request begin
 /// before the HTTP parser has a complete head. The deadline is set on
