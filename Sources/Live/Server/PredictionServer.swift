@@ -18,6 +18,12 @@ import Workloads
 /// - `GET /healthz`: `{"status":"ok",…}` once warmed up (the server only listens then).
 /// - `GET /metrics`: Prometheus text (`ServerMetrics`).
 ///
+/// Against abusive clients every resource a client can make the server hold
+/// is bounded: connections (`maxConnections`, then accept backpressure),
+/// the time a request may take to arrive (`requestTimeout`), the time a
+/// connection may sit idle (`idleTimeout`), body bytes (`maxBodyBytes`) and
+/// requests in hand (`maxInFlight`, then 503). Tested in `ServerAbuseTests`.
+///
 /// The scoring path takes no lock: the model and online store are frozen
 /// values read concurrently, the counters are relaxed atomics.
 public struct PredictionServer: Sendable {
@@ -26,6 +32,15 @@ public struct PredictionServer: Sendable {
         public var port = 8080
         public var maxInFlight = 1024
         public var maxBodyBytes = 64 * 1024
+        /// Open client connections at once; past it the server stops accepting until one closes.
+        public var maxConnections = 1024
+        /// A keep-alive connection with no request for this long is closed. Above the
+        /// 60 s idle timeout common in load balancers, so they close first (nginx uses 75 s).
+        public var idleTimeout: Duration = .seconds(75)
+        /// A request must be answered within this long of its first byte (the
+        /// first request: of connecting), or its connection is closed: bounds
+        /// clients that trickle a request, and connections opened only to hold one.
+        public var requestTimeout: Duration = .seconds(10)
         /// Event-loop threads (nil: one per core, the shared group).
         public var threads: Int?
         public init(host: String = "127.0.0.1", port: Int = 8080, maxInFlight: Int = 1024) {
@@ -104,11 +119,14 @@ public struct PredictionServer: Sendable {
         -> some ApplicationProtocol {
         var log = logger ?? Logger(label: "tempo.serve")
         if logger == nil { log.logLevel = .warning }
-        return Application(responder: responder(), configuration: .init(address: .hostname(options.host, port: options.port),
-                                                                         backlog: 1024),
+        return Application(responder: responder(), server: GuardedHTTP1Channel.builder(options, metrics: metrics),
+                           configuration: .init(address: .hostname(options.host, port: options.port), backlog: 1024,
+                                                availableConnectionsDelegate: ConnectionCap(limit: options.maxConnections, metrics: metrics)),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                            eventLoopGroupProvider: .shared(group), logger: log)
     }
+
+    func tooLarge() -> Response { error(.contentTooLarge, "request body over \(options.maxBodyBytes) bytes") }
 
     func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
         metrics.record(status: status.code, microseconds: nil)
@@ -122,9 +140,15 @@ public struct PredictionServer: Sendable {
         }
         defer { limiter.release() }
         let start = NIODeadline.now()
+        // A declared length over the bound is refused before a byte of the body is read.
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > options.maxBodyBytes {
+            return tooLarge()
+        }
         let body: ByteBuffer
-        do { body = try await request.body.collect(upTo: options.maxBodyBytes) } catch {
-            return self.error(.contentTooLarge, "request body over \(options.maxBodyBytes) bytes")
+        // Any error but the bound's is the connection failing (closed by the
+        // client or by the request timeout): nobody to answer, nothing to count.
+        do { body = try await request.body.collect(upTo: options.maxBodyBytes) } catch is NIOTooManyBytesError {
+            return tooLarge()
         }
         let decoded = body.withUnsafeReadableBytes { bytes -> Result<DecisionRequestBox, PredictionWire.BadRequest> in
             do throws(PredictionWire.BadRequest) {

@@ -2,7 +2,8 @@ import Atomics
 
 /// The server's counters, shared by every connection without a lock: one
 /// relaxed atomic add per counter per request. Rendered as Prometheus text
-/// by `GET /metrics`.
+/// by `GET /metrics`. Responses are the server's own: the 400 that
+/// Hummingbird's parser sends for bytes that are not HTTP is not counted.
 ///
 ///     metrics.record(status: 200, microseconds: 85)
 ///     print(metrics.prometheus(storeEntities: 9_812))
@@ -19,6 +20,12 @@ public final class ServerMetrics: Sendable {
     let fallbacks = ManagedAtomic<Int>(0)
     /// Requests being handled now (the in-flight limiter's count).
     public let inFlight = ManagedAtomic<Int>(0)
+    /// Client connections open now, and the most open at once since start
+    /// (`ConnectionCap` keeps both, from the accepting loop only).
+    public let openConnections = ManagedAtomic<Int>(0)
+    public let peakConnections = ManagedAtomic<Int>(0)
+    /// Connections closed because a request was not answered in time (`RequestTimeoutHandler`).
+    public let requestTimeouts = ManagedAtomic<Int>(0)
 
     public init() {
         byStatus = Self.statuses.map { _ in ManagedAtomic(0) }
@@ -77,6 +84,12 @@ public final class ServerMetrics: Sendable {
         # HELP tempo_in_flight_requests Requests being handled now.
         # TYPE tempo_in_flight_requests gauge
         tempo_in_flight_requests \(inFlight.load(ordering: .relaxed))
+        # HELP tempo_open_connections Client connections open now.
+        # TYPE tempo_open_connections gauge
+        tempo_open_connections \(openConnections.load(ordering: .relaxed))
+        # HELP tempo_request_timeouts_total Connections closed because a request had not been answered within the request timeout of its first byte.
+        # TYPE tempo_request_timeouts_total counter
+        tempo_request_timeouts_total \(requestTimeouts.load(ordering: .relaxed))
         # HELP tempo_online_store_entities Entities holding state in the online store.
         # TYPE tempo_online_store_entities gauge
         tempo_online_store_entities \(storeEntities)
