@@ -40,6 +40,7 @@ extension EntityRecords {
                         lateness: Int64?) {
         let id = Int(e.entity)
         var h = headers[id]
+        h.prefetch()
         if h.dueAt <= watermark { evict(&h, plan: plan, watermark: watermark, lateness: lateness) }
         plan.slots.withUnsafeBufferPointer { slots in
             for s in slots.indices where slots[s].filter.accepts(e) {

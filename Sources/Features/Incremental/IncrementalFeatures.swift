@@ -41,6 +41,7 @@ public struct IncrementalFeatures {
     /// The eviction sweep: the next entity id it looks at, and the watermark its current pass started at.
     var sweepCursor = 0
     var sweepStartedAt: Int64 = .min
+    static let sweepLookahead = 16
 
     public init(_ view: FeatureView, outOfOrderness: SimDuration = .zero, allowedLateness: SimDuration? = .zero) {
         self.view = view
@@ -106,8 +107,14 @@ public struct IncrementalFeatures {
         guard to > from else { return }
         let headers = records.pointee.headers
         let lateness = allowedLateness?.microseconds
-        for id in from..<to where headers[id].dueAt <= watermark {
-            records.pointee.evict(&headers[id], plan: plan, watermark: watermark, lateness: lateness)
+        for id in from..<to {
+            // A scout a few headers ahead asks for the blocks the sweep will
+            // evict from, so their memory latency overlaps the events in between.
+            let ahead = id + Self.sweepLookahead
+            if ahead < entities && headers[ahead].dueAt <= watermark { headers[ahead].prefetch() }
+            if headers[id].dueAt <= watermark {
+                records.pointee.evict(&headers[id], plan: plan, watermark: watermark, lateness: lateness)
+            }
         }
         sweepCursor = to
         if sweepCursor >= entities {
