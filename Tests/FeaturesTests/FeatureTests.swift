@@ -241,6 +241,25 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
         #expect(size.records >= 200 * 2 + 24 * 60, "\(size.records) records")
     }
 
+    /// Handing events over as one run is the same as one by one: same counts, state and values.
+    @Test func aBatchIsTheSameAsEventByEvent() {
+        let view = everyKindView()
+        var rng = RandomSource(seed: 17).stream("batch")
+        var events = randomEvents(seed: 17, count: 800, entities: 40)
+        events.shuffle(using: &rng)  // late ones too
+        var single = IncrementalFeatures(view, outOfOrderness: .seconds(30), allowedLateness: .minutes(20))
+        var batched = single
+        for e in events { single.process(e) }
+        batched.process(contentsOf: events[...])
+        #expect(batched.processed == single.processed && batched.droppedLate == single.droppedLate
+            && batched.acceptedLate == single.acceptedLate)
+        #expect(batched.stateSize == single.stateSize)
+        let t = SimTime(microseconds: single.maxEventTime + 1)
+        for entity: Int32 in 0..<40 {
+            expectSame(batched.values(for: entity, asOf: t), single.values(for: entity, asOf: t), view.featureNames, "entity \(entity)")
+        }
+    }
+
     /// A copy is a value: writing to one leaves the other as it was.
     @Test func copiesAreIndependent() {
         let view = everyKindView()
