@@ -206,6 +206,7 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
             stream.process(e)
             if stream.droppedLate == dropped { accepted[e.entity, default: []].append(e) }
             guard i % 7 == 0 else { continue }
+            stream.checkInvariants()
             let t = SimTime(microseconds: stream.maxEventTime + Int64(rng.next() % 120_000_000))
             for entity: Int32 in 0..<6 {
                 expectSame(stream.values(for: entity, asOf: t), FullRecompute.values(view, events: accepted[entity] ?? [], asOf: t),
@@ -234,6 +235,7 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
             stream.process(DomainEvent(kind: .authorization, eventTime: SimTime(microseconds: 600_000_000 + Int64(m) * 60_000_000),
                                        arrivalTime: .zero, entity: 0, item: 1, amount: 1))
         }
+        stream.checkInvariants()
         let size = stream.stateSize
         #expect(size.entities == 201)
         // 200 idle entities × (latest + session), and entity 0: a day of one-per-minute panes at most, its items for an hour, latest, session.

@@ -156,6 +156,25 @@ public struct IncrementalFeatures {
         }
     }
 
+    /// Checks what the eviction relies on, for tests: each entity's block
+    /// holds its count, and its `dueAt` is at or before the eviction time of
+    /// every record it holds (else a record could outlive its time unseen).
+    func checkInvariants() {
+        let records = store.records.pointee
+        let lateness = allowedLateness?.microseconds
+        for id in 0..<records.entityCount {
+            let h = records.headers[id]
+            precondition((h.block == nil) == (h.count == 0), "entity \(id): a block exactly when it holds records")
+            precondition(Int(h.count) <= EntityRecords.capacity(h.sizeClass), "entity \(id): more records than its block holds")
+            for r in h.records {
+                let superseded = r.kind == .session
+                    && h.records.contains { $0.kind == .session && $0.slot == r.slot && $0.key > r.accumulator.lastTime }
+                precondition(h.dueAt <= plan.evictableAt(r, superseded: superseded, lateness: lateness),
+                             "entity \(id): due at \(h.dueAt), after a record evictable at \(plan.evictableAt(r, superseded: superseded, lateness: lateness))")
+            }
+        }
+    }
+
     /// Entity feature values over the union of this state's events and
     /// `other`'s for the entity: how a lambda architecture's serving layer
     /// merges its batch view with its speed view. Panes are mergeable
