@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Every entity's feature records for one `IncrementalFeatures`, each
 /// entity's in one contiguous block carved from large chunks, found through
 /// a flat header array indexed by entity id.
@@ -115,14 +111,9 @@ struct EntityRecords {
     private mutating func newChunk(atLeast records: Int) {
         let count = max(records, nextChunkRecords)
         nextChunkRecords = min(nextChunkRecords * 2, Self.largestChunkRecords)
-        let bytes = count * MemoryLayout<Record>.stride
-        let hugePage = 2 << 20
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: bytes >= hugePage ? hugePage : 64)
-        #if os(Linux)
-        // Updates land on random entities: with 4 KiB pages nearly every one
-        // also misses the TLB. Huge pages where the kernel offers them on request.
-        if bytes >= hugePage { _ = madvise(raw, bytes, MADV_HUGEPAGE) }
-        #endif
+        // Plain pages: asking for huge ones (MADV_HUGEPAGE) measured slower here,
+        // the kernel compacting and zeroing 2 MiB at a time while the state grows.
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Record>.stride, alignment: 64)
         chunks.append(raw)
         chunkNext = raw.bindMemory(to: Record.self, capacity: count)
         chunkLeft = count
