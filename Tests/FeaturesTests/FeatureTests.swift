@@ -183,3 +183,97 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
         #expect(catalogue.candidates(at: now + .hours(36)) == [0])
     }
 }
+
+@Suite struct EvictionTests {
+    /// Property: with bounded out-of-orderness and allowed lateness, and state
+    /// evicted lazily and by the sweep as the watermark moves, every read at or
+    /// after the latest event time equals full recompute over the events that
+    /// were accepted (dropped ones never count).
+    @Test(arguments: [11, 12, 13] as [UInt64])
+    func lateAndEvictedStateMatchesFullRecomputeOfAcceptedEvents(seed: UInt64) {
+        let view = everyKindView()
+        var rng = RandomSource(seed: seed).stream("jitter")
+        // Up to 10 minutes out of order: within and beyond the 2 s + 3 min below.
+        let events = randomEvents(seed: seed, count: 1_500, entities: 6).map { e -> DomainEvent in
+            var late = e
+            if rng.nextUniform() < 0.3 { late.eventTime = e.eventTime - SimDuration(microseconds: Int64(rng.next() % 600_000_000)) }
+            return late
+        }
+        var stream = IncrementalFeatures(view, outOfOrderness: .seconds(2), allowedLateness: .minutes(3))
+        var accepted: [Int32: [DomainEvent]] = [:]
+        for (i, e) in events.enumerated() {
+            let dropped = stream.droppedLate
+            stream.process(e)
+            if stream.droppedLate == dropped { accepted[e.entity, default: []].append(e) }
+            guard i % 7 == 0 else { continue }
+            stream.checkInvariants()
+            let t = SimTime(microseconds: stream.maxEventTime + Int64(rng.next() % 120_000_000))
+            for entity: Int32 in 0..<6 {
+                expectSame(stream.values(for: entity, asOf: t), FullRecompute.values(view, events: accepted[entity] ?? [], asOf: t),
+                           view.featureNames, "entity \(entity) at \(t)")
+            }
+        }
+        #expect(stream.droppedLate > 0 && stream.acceptedLate > 0)
+    }
+
+    /// Entities no event touches again are freed by the sweep as the
+    /// watermark moves on in small steps: after a quiet day each keeps only
+    /// what the definition says never expires (its time since last, and its
+    /// newest session), and a busy entity only its recent records.
+    @Test func theSweepFreesUntouchedEntities() {
+        let view = FeatureCatalog.fraud(firstRiskyMerchant: 5)
+        var stream = IncrementalFeatures(view, outOfOrderness: .seconds(2), allowedLateness: .minutes(5))
+        for i in 0..<200 {
+            for k in 0..<3 {  // three events a few minutes apart: panes, items, one session
+                stream.process(DomainEvent(kind: .authorization, eventTime: SimTime(microseconds: Int64(i * 1_000_000 + k * 120_000_000)),
+                                           arrivalTime: .zero, entity: Int32(i + 1), item: Int32(k * 3), amount: 10))
+            }
+        }
+        #expect(stream.stateSize.entities == 200)
+        // Entity 0 alone, once a minute for two days.
+        for m in 0..<(2 * 24 * 60) {
+            stream.process(DomainEvent(kind: .authorization, eventTime: SimTime(microseconds: 600_000_000 + Int64(m) * 60_000_000),
+                                       arrivalTime: .zero, entity: 0, item: 1, amount: 1))
+        }
+        stream.checkInvariants()
+        let size = stream.stateSize
+        #expect(size.entities == 201)
+        // 200 idle entities × (latest + session), and entity 0: a day of one-per-minute panes at most, its items for an hour, latest, session.
+        #expect(size.records <= 200 * 2 + (24 * 60 + 2) + 62 + 2, "\(size.records) records")
+        #expect(size.records >= 200 * 2 + 24 * 60, "\(size.records) records")
+    }
+
+    /// Handing events over as one run is the same as one by one: same counts, state and values.
+    @Test func aBatchIsTheSameAsEventByEvent() {
+        let view = everyKindView()
+        var rng = RandomSource(seed: 17).stream("batch")
+        var events = randomEvents(seed: 17, count: 800, entities: 40)
+        events.shuffle(using: &rng)  // late ones too
+        var single = IncrementalFeatures(view, outOfOrderness: .seconds(30), allowedLateness: .minutes(20))
+        var batched = single
+        for e in events { single.process(e) }
+        batched.process(contentsOf: events[...])
+        #expect(batched.processed == single.processed && batched.droppedLate == single.droppedLate
+            && batched.acceptedLate == single.acceptedLate)
+        #expect(batched.stateSize == single.stateSize)
+        let t = SimTime(microseconds: single.maxEventTime + 1)
+        for entity: Int32 in 0..<40 {
+            expectSame(batched.values(for: entity, asOf: t), single.values(for: entity, asOf: t), view.featureNames, "entity \(entity)")
+        }
+    }
+
+    /// A copy is a value: writing to one leaves the other as it was.
+    @Test func copiesAreIndependent() {
+        let view = everyKindView()
+        let events = randomEvents(seed: 5, count: 300)
+        var a = IncrementalFeatures(view)
+        for e in events[..<150] { a.process(e) }
+        let b = a
+        let t = SimTime(microseconds: events[149].eventTime.microseconds + 1)
+        let before = (0..<4).map { b.values(for: Int32($0), asOf: t) }
+        for e in events[150...] { a.process(e) }
+        let after = (0..<4).map { b.values(for: Int32($0), asOf: t) }
+        for entity in 0..<4 { expectSame(after[entity], before[entity], view.featureNames, "entity \(entity)") }
+        #expect(a.processed == 300 && b.processed == 150)
+    }
+}

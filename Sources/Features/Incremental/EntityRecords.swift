@@ -1,0 +1,232 @@
+/// Every entity's feature records for one `IncrementalFeatures`, each
+/// entity's in one contiguous block carved from large chunks, found through
+/// a flat header array indexed by entity id.
+///
+///     var records = EntityRecords()
+///     records.reserve(entity: 7)
+///     records.append(record, to: &records.headers[7])
+///
+/// An update touches the entity's header and its one block: no allocation,
+/// no reference counting and no uniqueness check per event (the three Swift
+/// arrays per entity this replaces cost each of those, and a cache miss per
+/// array). Blocks come in power-of-two size classes, each with a free list;
+/// an entity whose records outgrow its block moves to the next class, one
+/// left with a quarter of its capacity to a smaller one, and one left with
+/// none gives its block back.
+///
+/// Unsafe by design and kept small: `RecordStore` owns it and gives the
+/// value semantics (copy on write); writes need a unique owner, and reads of
+/// an unchanging store from several threads are safe.
+struct EntityRecords {
+    typealias Record = IncrementalFeatures.Record
+
+    struct Header {
+        /// The entity's block, nil while it holds no records.
+        var block: UnsafeMutablePointer<Record>? = nil
+        /// A watermark at or before which none of its records can be evicted
+        /// (a lower bound on the earliest; `.max`: none ever by watermark alone).
+        var dueAt: Int64 = .max
+        var count: UInt32 = 0
+        /// The block holds `EntityRecords.capacity(sizeClass)` records.
+        var sizeClass: UInt8 = 0
+
+        var records: UnsafeMutableBufferPointer<Record> { UnsafeMutableBufferPointer(start: block, count: Int(count)) }
+
+        /// Asks for the block's cache lines (up to eight) at once, so that a
+        /// block spanning several lines costs one memory latency, not one per line.
+        @inline(__always) func prefetch() {
+            guard let block else { return }
+            let raw = UnsafeRawPointer(block)
+            let bytes = min(Int(count) * MemoryLayout<Record>.stride, 8 * 64)
+            var offset = 0
+            while offset < bytes {
+                llvmPrefetch(raw + offset, 1, 3, 1)
+                offset += 64
+            }
+        }
+    }
+
+    private(set) var headers: UnsafeMutablePointer<Header>
+    /// Entities with a header: ids below this.
+    private(set) var entityCount = 0
+    private var headerCapacity = 0
+
+    static let minimumCapacity = 4
+    /// Classes up to this one are carved from chunks; larger blocks (an
+    /// entity with tens of thousands of live records) are allocated one by one.
+    static let pooledClasses = 12
+    /// Free blocks of each pooled class.
+    private var free: [[UnsafeMutablePointer<Record>]] = Array(repeating: [], count: pooledClasses)
+    private var chunks: [UnsafeMutableRawPointer] = []
+    private var chunkNext: UnsafeMutablePointer<Record>?
+    private var chunkLeft = 0
+    /// Chunks double from small (a test's handful of entities) to large (millions).
+    private var nextChunkRecords = 4096
+    static let largestChunkRecords = 1 << 21
+
+    init() {
+        headers = .allocate(capacity: 0)
+    }
+
+    @inline(__always) static func capacity(_ sizeClass: UInt8) -> Int { minimumCapacity << Int(sizeClass) }
+
+    /// Makes `id` an entity with a header. - Complexity: amortised O(1)
+    @inline(__always) mutating func reserve(entity id: Int) {
+        if id >= entityCount { grow(to: id + 1) }
+    }
+
+    private mutating func grow(to count: Int) {
+        if count > headerCapacity {
+            let capacity = max(count, headerCapacity * 2, 1024)
+            let grown = UnsafeMutablePointer<Header>.allocate(capacity: capacity)
+            grown.moveInitialize(from: headers, count: entityCount)
+            headers.deallocate()
+            headers = grown
+            headerCapacity = capacity
+        }
+        (headers + entityCount).initialize(repeating: Header(), count: count - entityCount)
+        entityCount = count
+    }
+
+    /// The header of `id`, or an empty one for an id never seen.
+    @inline(__always) func header(_ id: Int) -> Header { id >= 0 && id < entityCount ? headers[id] : Header() }
+
+    // MARK: Blocks
+
+    private mutating func allocate(sizeClass c: UInt8) -> UnsafeMutablePointer<Record> {
+        let capacity = Self.capacity(c)
+        guard Int(c) < Self.pooledClasses else { return .allocate(capacity: capacity) }
+        if let block = free[Int(c)].popLast() { return block }
+        if chunkLeft < capacity { newChunk(atLeast: capacity) }
+        let block = chunkNext!
+        chunkNext = block + capacity
+        chunkLeft -= capacity
+        return block
+    }
+
+    private mutating func deallocate(_ block: UnsafeMutablePointer<Record>, sizeClass c: UInt8) {
+        if Int(c) < Self.pooledClasses { free[Int(c)].append(block) } else { block.deallocate() }
+    }
+
+    private mutating func newChunk(atLeast records: Int) {
+        let count = max(records, nextChunkRecords)
+        nextChunkRecords = min(nextChunkRecords * 2, Self.largestChunkRecords)
+        // Plain pages: asking for huge ones (MADV_HUGEPAGE) measured slower here,
+        // the kernel compacting and zeroing 2 MiB at a time while the state grows.
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Record>.stride, alignment: 64)
+        chunks.append(raw)
+        chunkNext = raw.bindMemory(to: Record.self, capacity: count)
+        chunkLeft = count
+    }
+
+    /// Moves `h`'s records to a block of class `c` (which must hold them).
+    private mutating func move(_ h: inout Header, to c: UnsafeMutablePointer<Record>?, sizeClass: UInt8) {
+        if let old = h.block {
+            if let c { c.moveInitialize(from: old, count: Int(h.count)) }
+            deallocate(old, sizeClass: h.sizeClass)
+        }
+        h.block = c
+        h.sizeClass = sizeClass
+    }
+
+    /// Appends `record` to the entity's records. - Complexity: amortised O(1)
+    @inline(__always) mutating func append(_ record: Record, to h: inout Header) {
+        if h.block == nil {
+            move(&h, to: allocate(sizeClass: 0), sizeClass: 0)
+        } else if Int(h.count) == Self.capacity(h.sizeClass) {
+            move(&h, to: allocate(sizeClass: h.sizeClass + 1), sizeClass: h.sizeClass + 1)
+        }
+        (h.block! + Int(h.count)).initialize(to: record)
+        h.count += 1
+    }
+
+    /// Removes the record at `i`, keeping the others' order. - Complexity: O(records after it)
+    mutating func remove(at i: Int, from h: inout Header) {
+        let block = h.block!
+        (block + i).moveInitialize(from: block + i + 1, count: Int(h.count) - i - 1)
+        h.count -= 1
+        if h.count == 0 { move(&h, to: nil, sizeClass: 0) }
+    }
+
+    /// Keeps the first `kept` records: frees the block when none are left,
+    /// and moves to a smaller one when a quarter of it or less is used, so an
+    /// entity's footprint follows its live records back down after a burst.
+    mutating func truncate(_ h: inout Header, to kept: Int) {
+        h.count = UInt32(kept)
+        if kept == 0 {
+            move(&h, to: nil, sizeClass: 0)
+        } else if h.sizeClass > 0 && kept * 4 <= Self.capacity(h.sizeClass) {
+            var c: UInt8 = 0
+            while Self.capacity(c) < kept * 2 { c += 1 }
+            move(&h, to: allocate(sizeClass: c), sizeClass: c)
+        }
+    }
+
+    // MARK: Whole store
+
+    /// Entities holding records, and the records they hold.
+    var size: (entities: Int, records: Int) {
+        var e = 0, r = 0
+        for i in 0..<entityCount where headers[i].count > 0 {
+            e += 1
+            r += Int(headers[i].count)
+        }
+        return (e, r)
+    }
+
+    /// An independent copy of every entity's records.
+    func copy() -> EntityRecords {
+        var copy = EntityRecords()
+        copy.grow(to: entityCount)
+        for i in 0..<entityCount {
+            var h = headers[i]
+            if let block = h.block {
+                let c = copy.allocate(sizeClass: h.sizeClass)
+                c.initialize(from: block, count: Int(h.count))
+                h.block = c
+            }
+            copy.headers[i] = h
+        }
+        return copy
+    }
+
+    /// Frees every block, chunk and header; the store is unusable afterwards.
+    mutating func deallocateAll() {
+        for i in 0..<entityCount {
+            if let block = headers[i].block, Int(headers[i].sizeClass) >= Self.pooledClasses { block.deallocate() }
+        }
+        for chunk in chunks { chunk.deallocate() }
+        chunks = []
+        free = []
+        headers.deallocate()
+        entityCount = 0
+        headerCapacity = 0
+    }
+}
+
+/// Owns an `EntityRecords` on behalf of a value type: copies of an
+/// `IncrementalFeatures` share one store until either of them writes
+/// (`isKnownUniquelyReferenced`, then `copy`). The records sit behind a
+/// pointer so the hot path reaches them without the class's dynamic
+/// exclusivity checks.
+final class RecordStore {
+    let records: UnsafeMutablePointer<EntityRecords>
+
+    init(_ records: EntityRecords = EntityRecords()) {
+        self.records = .allocate(capacity: 1)
+        self.records.initialize(to: records)
+    }
+
+    func copy() -> RecordStore { RecordStore(records.pointee.copy()) }
+
+    deinit {
+        records.pointee.deallocateAll()
+        records.deinitialize(count: 1)
+        records.deallocate()
+    }
+}
+
+/// LLVM's prefetch hint (address, write, locality 0–3, data cache): Swift has
+/// no spelling of its own for it. A hint never faults.
+@_silgen_name("llvm.prefetch.p0")
+func llvmPrefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ cacheType: Int32)

@@ -1,0 +1,117 @@
+extension IncrementalFeatures {
+    /// Which accumulators to keep for a view: one slot per (hop, filter,
+    /// measure) of its sliding and tumbling windows, per (gap, filter, measure)
+    /// of its sessions, and per filter of its time-since-last features.
+    struct Plan {
+        enum Kind: Hashable { case panes(hop: Int64), sessions(gap: Int64), latest }
+        struct Slot: Hashable {
+            var kind: Kind
+            var filter: EventFilter
+            var measure: EventMeasure
+            var needsItems = false
+            /// The largest window over these panes, in microseconds: how long a pane is kept.
+            var maxSize: Int64 = 0
+            /// The largest distinct-count window over these panes: how long an item record is kept.
+            var itemMaxSize: Int64 = 0
+            /// Every feature over this slot is a sum.
+            var sumsOnly = true
+            /// The pane hop, or the session gap (0 for the other kinds), out of `kind` for the hot loops.
+            var hop: Int64 = 0
+            var gap: Int64 = 0
+        }
+        struct Feature {
+            var aggregation: Aggregation
+            var slot: Int
+            var sizePanes: Int64 = 0
+            var reach: Int64 = 0
+        }
+        var slots: [Slot] = []
+        var features: [Feature] = []
+        /// The features over each slot, by feature index: slot s's are
+        /// `slotFeatures[slotFeatureStart[s]..<slotFeatureStart[s + 1]]` (flat,
+        /// so the hot loop of `values` touches no nested array).
+        var slotFeatures: [Int] = []
+        var slotFeatureStart: [Int] = [0]
+        /// Some slot measures the items' topics.
+        var measuresTopics = false
+        /// Some session slot keeps its items (a distinct count over sessions).
+        var sessionItems = false
+        /// How far the watermark moves while the eviction sweep visits every
+        /// entity once: a quarter of the longest reach, so a record of an
+        /// entity no event touches outlives its last read by at most that.
+        var sweepPeriod: Int64 = 1
+
+        init(_ view: FeatureView) {
+            measuresTopics = view.measuresTopics
+            for f in view.aggregates {
+                let kind: Kind
+                var size: Int64 = 0
+                if f.aggregation == .timeSinceLast {
+                    kind = .latest
+                } else {
+                    switch f.window {
+                    case .tumbling(let s):
+                        kind = .panes(hop: s.microseconds); size = s.microseconds
+                    case .sliding(let s, let h):
+                        precondition(s.microseconds % h.microseconds == 0, "a sliding window's size must be a multiple of its hop")
+                        kind = .panes(hop: h.microseconds); size = s.microseconds
+                    case .session(let gap):
+                        kind = .sessions(gap: gap.microseconds)
+                    }
+                }
+                // Time since last reads only event times: what is measured does not matter.
+                let measure = kind == .latest ? EventMeasure.amount : f.measure
+                var index = slots.firstIndex { $0.kind == kind && $0.filter == f.filter && $0.measure == measure }
+                if index == nil {
+                    var slot = Slot(kind: kind, filter: f.filter, measure: measure)
+                    if case .panes(let hop) = kind { slot.hop = hop }
+                    if case .sessions(let gap) = kind { slot.gap = gap }
+                    slots.append(slot)
+                    index = slots.count - 1
+                }
+                let i = index!
+                if f.aggregation == .distinctCount {
+                    slots[i].needsItems = true
+                    slots[i].itemMaxSize = max(slots[i].itemMaxSize, size)
+                    if case .sessions = kind { sessionItems = true }
+                }
+                if f.aggregation != .sum { slots[i].sumsOnly = false }
+                slots[i].maxSize = max(slots[i].maxSize, size)
+                var feature = Feature(aggregation: f.aggregation, slot: i, reach: f.window.reach.microseconds)
+                if case .panes(let hop) = kind { feature.sizePanes = size / hop }
+                features.append(feature)
+            }
+            precondition(slots.count <= Int(UInt8.max), "too many feature slots")
+            for s in slots.indices {
+                slotFeatures += features.indices.filter { features[$0].slot == s }
+                slotFeatureStart.append(slotFeatures.count)
+            }
+            sweepPeriod = max(view.reach.microseconds / 4, 1)
+        }
+
+        /// The lowest watermark at which `r` is no longer needed (`.max`:
+        /// never by the watermark alone). A pane p (event times ((p−1)·hop,
+        /// p·hop]) is needed while some read at or after the watermark can
+        /// reach it: until the hop boundary at or before the watermark, less
+        /// the widest window over it, passes p·hop (the sizes are multiples of
+        /// the hop, so that is the watermark reaching p·hop + size). A session
+        /// goes once a newer one of its slot started after its last event
+        /// (`superseded`) and no event still accepted can join it: the
+        /// watermark less the allowed lateness beyond its last event plus the
+        /// gap. A session's items go with it; time since last stays.
+        @inline(__always) func evictableAt(_ r: Record, superseded: Bool, lateness: Int64?) -> Int64 {
+            let slot = slots[Int(r.slot)]
+            switch r.kind {
+            case .pane:
+                return r.key &* slot.hop &+ slot.maxSize
+            case .item:
+                return slot.hop == 0 ? .max : r.key &* slot.hop &+ slot.itemMaxSize
+            case .session:
+                guard let lateness, superseded else { return .max }
+                return r.accumulator.lastTime &+ slot.gap &+ lateness &+ 1
+            case .latest:
+                return .max
+            }
+        }
+    }
+}

@@ -1,0 +1,354 @@
+import Workloads
+
+extension IncrementalFeatures {
+    /// One pane, item, session or time-since-last record of an entity: 40
+    /// bytes, all kinds in one block per entity (`EntityRecords`), each kind's
+    /// records in processing order among themselves.
+    struct Record {
+        enum Kind: UInt8 { case pane, item, session, latest }
+        /// Pane: its index. Item: its pane's index (pane slots) or its event's
+        /// time (session slots, whose sessions are disjoint time ranges, so the
+        /// range says whose it is). Session: its first event time. Latest: unused.
+        var key: Int64
+        /// The events' summary (a session's last event time is its
+        /// `lastTime`). An item record has none: its count holds the item.
+        var accumulator: Accumulator
+        var slot: UInt8
+        var kind: Kind
+
+        init(_ kind: Kind, slot: UInt8, key: Int64, accumulator: Accumulator) {
+            self.key = key; self.accumulator = accumulator; self.slot = slot; self.kind = kind
+        }
+
+        static func item(_ item: Int32, slot: UInt8, key: Int64) -> Record {
+            var r = Record(.item, slot: slot, key: key, accumulator: Accumulator())
+            r.accumulator.count = item
+            return r
+        }
+
+        var item: Int32 { accumulator.count }
+    }
+}
+
+extension EntityRecords {
+    typealias Plan = IncrementalFeatures.Plan
+
+    /// Applies one accepted event to its entity (whose header exists):
+    /// first drops what has expired, if anything may have, then updates each
+    /// slot the event passes. - Complexity: O(slots × the entity's records)
+    mutating func apply(_ e: DomainEvent, time t: Int64, topics: ArraySlice<Float>?, plan: Plan, watermark: Int64,
+                        lateness: Int64?) {
+        let id = Int(e.entity)
+        var h = headers[id]
+        h.prefetch()
+        if h.dueAt <= watermark { evict(&h, plan: plan, watermark: watermark, lateness: lateness) }
+        plan.slots.withUnsafeBufferPointer { slots in
+            for s in slots.indices where slots[s].filter.accepts(e) {
+                let slot = UInt8(s)
+                let amount = slots[s].measure.value(of: e, topics: topics)
+                if slots[s].hop > 0 {
+                    // A zero adds nothing to a sum: a topic the item is not about costs no pane.
+                    if amount == 0 && slots[s].sumsOnly { continue }
+                    let hop = slots[s].hop
+                    let index = paneIndex(t, hop: hop)
+                    addToPane(&h, slot: slot, index: index, time: t, amount: amount)
+                    h.dueAt = min(h.dueAt, index &* hop &+ slots[s].maxSize)
+                    if slots[s].needsItems && addItem(&h, slot: slot, key: index, item: e.item) {
+                        h.dueAt = min(h.dueAt, index &* hop &+ slots[s].itemMaxSize)
+                    }
+                } else if slots[s].gap > 0 {
+                    addToSession(&h, slot: slot, time: t, amount: amount, item: e.item, gap: slots[s].gap,
+                                 keepItems: slots[s].needsItems, lateness: lateness)
+                } else {
+                    noteLatest(&h, slot: slot, time: t)
+                }
+            }
+        }
+        headers[id] = h
+    }
+
+    /// Only the slot's newest record is looked at: in-order events touch it
+    /// or start a newer pane. A late event for an older pane starts a second
+    /// record for that pane, which is harmless — pane summaries merge — and
+    /// keeps this O(1) in the usual case instead of O(records).
+    @inline(__always) mutating func addToPane(_ h: inout Header, slot: UInt8, index: Int64, time: Int64, amount: Float) {
+        let records = h.records
+        var i = records.count - 1
+        while i >= 0 {
+            if records[i].slot == slot && records[i].kind == .pane {
+                if records[i].key == index {
+                    records[i].accumulator.add(time: time, amount: amount)
+                    return
+                }
+                break
+            }
+            i -= 1
+        }
+        var acc = Accumulator()
+        acc.add(time: time, amount: amount)
+        append(Record(.pane, slot: slot, key: index, accumulator: acc), to: &h)
+    }
+
+    /// Notes `item` in pane `key` of the slot unless already there; whether it was new.
+    @inline(__always) mutating func addItem(_ h: inout Header, slot: UInt8, key: Int64, item: Int32) -> Bool {
+        for r in h.records where r.kind == .item && r.slot == slot && r.key == key && r.item == item { return false }
+        append(.item(item, slot: slot, key: key), to: &h)
+        return true
+    }
+
+    mutating func noteLatest(_ h: inout Header, slot: UInt8, time: Int64) {
+        let records = h.records
+        for i in records.indices where records[i].kind == .latest && records[i].slot == slot {
+            records[i].accumulator.add(time: time, amount: 0)
+            records[i].accumulator.count = 1  // only the latest time matters
+            return
+        }
+        var acc = Accumulator()
+        acc.add(time: time, amount: 0)
+        append(Record(.latest, slot: slot, key: .max, accumulator: acc), to: &h)
+    }
+
+    /// Adds an event to its session, merging every session it bridges, in
+    /// place. A new session may supersede older ones (or, late, be
+    /// superseded itself): their eviction times join the entity's `dueAt`.
+    mutating func addToSession(_ h: inout Header, slot: UInt8, time: Int64, amount: Float, item: Int32, gap: Int64,
+                               keepItems: Bool, lateness: Int64?) {
+        var target = -1
+        var i = Int(h.count) - 1
+        while i >= 0 {
+            let r = h.block![i]
+            if r.kind == .session && r.slot == slot && r.key &- gap <= time && time <= r.accumulator.lastTime &+ gap {
+                if target < 0 {
+                    target = i
+                } else {
+                    // The event bridges two sessions: fold the later-found one into the target.
+                    // (Their items are already in the merged range.)
+                    remove(at: i, from: &h)
+                    target -= 1
+                    let block = h.block!
+                    block[target].key = min(block[target].key, r.key)
+                    // The target holds the newer events, so it keeps ties on the last time.
+                    var merged = block[target].accumulator
+                    var older = r.accumulator
+                    if older.lastTime > merged.lastTime { swap(&merged, &older) }
+                    merged.merge(older)
+                    block[target].accumulator = merged
+                }
+            }
+            i -= 1
+        }
+        if target < 0 {
+            if let lateness {
+                for r in h.records where r.kind == .session && r.slot == slot {
+                    if r.accumulator.lastTime < time { h.dueAt = min(h.dueAt, r.accumulator.lastTime &+ gap &+ lateness &+ 1) }
+                    if r.key > time { h.dueAt = min(h.dueAt, time &+ gap &+ lateness &+ 1) }
+                }
+            }
+            var acc = Accumulator()
+            acc.add(time: time, amount: amount)
+            append(Record(.session, slot: slot, key: time, accumulator: acc), to: &h)
+            if keepItems { append(.item(item, slot: slot, key: time), to: &h) }
+            return
+        }
+        let block = h.block!
+        block[target].key = min(block[target].key, time)
+        block[target].accumulator.add(time: time, amount: amount)
+        guard keepItems else { return }
+        let (start, last) = (block[target].key, block[target].accumulator.lastTime)
+        for r in h.records where r.kind == .item && r.slot == slot && r.item == item && r.key >= start && r.key <= last { return }
+        append(.item(item, slot: slot, key: time), to: &h)
+    }
+
+    /// Drops every record of the entity that no read at or after the
+    /// watermark, and no event still accepted, can need, and sets its `dueAt`
+    /// to the earliest watermark at which another can go.
+    /// - Complexity: O(records), O(records²) when session items go
+    mutating func evict(_ h: inout Header, plan: Plan, watermark: Int64, lateness: Int64?) {
+        let records = h.records
+        let slotCount = plan.slots.count
+        var due = Int64.max
+        var kept = 0
+        var sessionItemsGo = false
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: slotCount) { latestStart in
+            // Whether a session is superseded needs only its slot's latest start.
+            latestStart.initialize(repeating: .min)
+            if lateness != nil {
+                for r in records where r.kind == .session {
+                    latestStart[Int(r.slot)] = max(latestStart[Int(r.slot)], r.key)
+                }
+            }
+            for r in records {
+                let superseded = r.kind == .session && latestStart[Int(r.slot)] > r.accumulator.lastTime
+                let at = plan.evictableAt(r, superseded: superseded, lateness: lateness)
+                if at <= watermark {
+                    if r.kind == .session && plan.slots[Int(r.slot)].needsItems { sessionItemsGo = true }
+                    continue
+                }
+                due = min(due, at)
+                records[kept] = r
+                kept += 1
+            }
+        }
+        if sessionItemsGo {
+            // A session slot's item stays while a session of its slot still covers its time.
+            let left = UnsafeMutableBufferPointer(rebasing: records[..<kept])
+            var n = 0
+            for r in left {
+                let covered = r.kind != .item || plan.slots[Int(r.slot)].hop > 0 || left.contains {
+                    $0.kind == .session && $0.slot == r.slot && $0.key <= r.key && r.key <= $0.accumulator.lastTime
+                }
+                if covered { left[n] = r; n += 1 }
+            }
+            kept = n
+        }
+        truncate(&h, to: kept)
+        h.dueAt = due
+    }
+}
+
+extension IncrementalFeatures {
+    /// A session, with its items, for merging two states' sessions at read time.
+    struct SessionRecord {
+        var start: Int64
+        var accumulator: Accumulator
+        var items: [Int32]
+        var last: Int64 { accumulator.lastTime }
+
+        /// The sessions of `slot` in `records`, in order, each with its distinct items.
+        static func sessions(of slot: UInt8, in records: UnsafeBufferPointer<Record>) -> [SessionRecord] {
+            records.filter { $0.kind == .session && $0.slot == slot }.map { s in
+                var items: [Int32] = []
+                for r in records where r.kind == .item && r.slot == slot && r.key >= s.key && r.key <= s.accumulator.lastTime
+                    && !items.contains(r.item) {
+                    items.append(r.item)
+                }
+                return SessionRecord(start: s.key, accumulator: s.accumulator, items: items)
+            }
+        }
+
+        /// Joins `incoming` into `sessions`, merging every session within `gap` of it.
+        static func absorb(_ incoming: SessionRecord, into sessions: inout [SessionRecord], gap: Int64) {
+            var joined = incoming
+            var kept: [SessionRecord] = []
+            for s in sessions {
+                if s.start &- gap <= joined.last && joined.start <= s.last &+ gap {
+                    joined.start = min(joined.start, s.start)
+                    joined.accumulator.merge(s.accumulator)
+                    for x in s.items where !joined.items.contains(x) { joined.items.append(x) }
+                } else {
+                    kept.append(s)
+                }
+            }
+            kept.append(joined)
+            sessions = kept
+        }
+    }
+
+    /// Every feature's value as of `t` over `a`'s records and, when given,
+    /// `b`'s (as if `b`'s panes and items were appended to `a`'s and its
+    /// sessions absorbed), appended to `out`: one pass over the pane
+    /// records, each merged into the features of its slot whose window
+    /// holds it (per feature, in record order). Scratch space is on the
+    /// stack: this runs for every decision of every engine that reads
+    /// features on request.
+    static func values(_ a: UnsafeBufferPointer<Record>, mergedWith b: UnsafeBufferPointer<Record>?, _ plan: Plan,
+                       asOf t: Int64, into out: inout [Float]) {
+        let slotCount = plan.slots.count, featureCount = plan.features.count
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: slotCount) { endPane in
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: featureCount) { first in
+        withUnsafeTemporaryAllocation(of: Accumulator.self, capacity: featureCount) { accumulators in
+            for s in 0..<slotCount {
+                let hop = plan.slots[s].hop
+                endPane[s] = hop > 0 ? floorDiv(t, hop) : .min  // .min: not a pane slot
+            }
+            for i in 0..<featureCount {
+                first[i] = endPane[plan.features[i].slot] &- plan.features[i].sizePanes &+ 1
+                accumulators.initializeElement(at: i, to: Accumulator())
+            }
+            plan.slotFeatures.withUnsafeBufferPointer { slotFeatures in
+                plan.slotFeatureStart.withUnsafeBufferPointer { start in
+                    func fold(_ records: UnsafeBufferPointer<Record>) {
+                        for p in records where p.kind == .pane {
+                            let s = Int(p.slot)
+                            guard p.index <= endPane[s] else { continue }
+                            for k in start[s]..<start[s + 1] {
+                                let i = slotFeatures[k]
+                                // Records of one pane are in processing order: a later one wins a tie on `last`.
+                                if p.index >= first[i] { accumulators[i].mergeLater(p.accumulator) }
+                            }
+                        }
+                    }
+                    fold(a)
+                    if let b { fold(b) }
+                }
+            }
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, a.count + (b?.count ?? 0))) { seen in
+                for (i, f) in plan.features.enumerated() {
+                    let end = endPane[f.slot]
+                    guard end != .min else {
+                        out.append(nonPaneValue(f, a, mergedWith: b, plan: plan, asOf: t))
+                        continue
+                    }
+                    var distinct = 0
+                    if f.aggregation == .distinctCount {
+                        let s = UInt8(f.slot)
+                        func count(_ records: UnsafeBufferPointer<Record>) {
+                            for r in records where r.kind == .item && r.slot == s && r.key <= end && r.key >= first[i] {
+                                var known = false
+                                for j in 0..<distinct where seen[j] == r.item { known = true; break }
+                                if !known { seen[distinct] = r.item; distinct += 1 }
+                            }
+                        }
+                        count(a)
+                        if let b { count(b) }
+                    }
+                    out.append(accumulators[i].value(f.aggregation, distinct: distinct))
+                }
+            }
+        }
+        }
+        }
+    }
+
+    /// A time-since-last or session feature over `a` and, when given, `b` merged in.
+    static func nonPaneValue(_ f: Plan.Feature, _ a: UnsafeBufferPointer<Record>, mergedWith b: UnsafeBufferPointer<Record>?,
+                             plan: Plan, asOf t: Int64) -> Float {
+        let slot = UInt8(f.slot)
+        if plan.slots[f.slot].gap == 0 {
+            // Time since last: a's record of the slot, else b's.
+            let latest = a.first { $0.kind == .latest && $0.slot == slot } ?? b?.first { $0.kind == .latest && $0.slot == slot }
+            guard let latest, t &- latest.accumulator.lastTime <= f.reach else { return Float(Double(f.reach) / 1e6) }
+            return Float(Double(t &- latest.accumulator.lastTime) / 1e6)
+        }
+        let gap = plan.slots[f.slot].gap
+        guard let b else {
+            // The newest session, if the read is within the gap of its last event.
+            var newest: Record?
+            for r in a where r.kind == .session && r.slot == slot && (newest == nil || r.accumulator.lastTime > newest!.accumulator.lastTime) {
+                newest = r
+            }
+            guard let newest, t &- newest.accumulator.lastTime <= gap else { return Accumulator().value(f.aggregation, distinct: 0) }
+            var distinct = 0
+            if f.aggregation == .distinctCount {
+                var seen: [Int32] = []
+                for r in a where r.kind == .item && r.slot == slot && r.key >= newest.key && r.key <= newest.accumulator.lastTime
+                    && !seen.contains(r.item) {
+                    seen.append(r.item)
+                }
+                distinct = seen.count
+            }
+            return newest.accumulator.value(f.aggregation, distinct: distinct)
+        }
+        var merged = SessionRecord.sessions(of: slot, in: a)
+        for s in SessionRecord.sessions(of: slot, in: b) { SessionRecord.absorb(s, into: &merged, gap: gap) }
+        var newest = -1
+        for (i, s) in merged.enumerated() where newest < 0 || s.last > merged[newest].last { newest = i }
+        guard newest >= 0, t &- merged[newest].last <= gap else { return Accumulator().value(f.aggregation, distinct: 0) }
+        return merged[newest].accumulator.value(f.aggregation, distinct: merged[newest].items.count)
+    }
+}
+
+extension IncrementalFeatures.Record {
+    /// A pane record's index.
+    var index: Int64 { key }
+}
