@@ -14,8 +14,8 @@ import Workloads
 /// from the online store at `now`, request features, the decider — minus
 /// the simulated server pool: in live mode the real machine is the pool.
 public struct ServingState: @unchecked Sendable {
-    // @unchecked: `IncrementalFeatures` is a value type of arrays and deques
-    // that is never mutated once frozen; concurrent reads of it are safe.
+    // @unchecked: `IncrementalFeatures` is a copy-on-write value (its records
+    // in a pooled store) never mutated once frozen; concurrent reads are safe.
     let features: IncrementalFeatures
     let items: PreparedItems?
     public let decider: Decider
