@@ -6,10 +6,10 @@
 ///     records.reserve(entity: 7)
 ///     records.append(record, to: &records.headers[7])
 ///
-/// An update touches the entity's header and its one block: no allocation,
-/// no reference counting and no uniqueness check per event (the three Swift
-/// arrays per entity this replaces cost each of those, and a cache miss per
-/// array). Blocks come in power-of-two size classes, each with a free list;
+/// An update touches the entity's header and its one block: no allocation
+/// and no reference counting per event, and one uniqueness check for the
+/// whole store (the three Swift arrays per entity this replaces cost each of
+/// those per array, and a cache miss per array). Blocks come in power-of-two size classes, each with a free list;
 /// an entity whose records outgrow its block moves to the next class, one
 /// left with a quarter of its capacity to a smaller one, and one left with
 /// none gives its block back.

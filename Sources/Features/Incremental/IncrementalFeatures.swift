@@ -50,8 +50,9 @@ public struct IncrementalFeatures {
         plan = Plan(view)
     }
 
-    /// Approximate bytes one pane, item or session record costs, for memory accounting.
-    public static let bytesPerRecord = 48
+    /// Bytes one pane, item or session record costs, for memory accounting
+    /// (blocks' unused capacity aside).
+    public static var bytesPerRecord: Int { MemoryLayout<Record>.stride }
 
     /// Entities currently holding state, and the pane/item/session records they hold (for tests and benchmarks).
     /// - Complexity: O(entities)

@@ -120,8 +120,8 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     let metrics: ServerMetrics
 
     init(responder: @escaping HTTPChannelHandler.Responder, options: PredictionServer.Options, metrics: ServerMetrics) {
-        http = HTTP1Channel(responder: responder, configuration: .init(idleTimeout: Self.timeAmount(options.idleTimeout)))
-        requestTimeout = Self.timeAmount(options.requestTimeout)
+        http = HTTP1Channel(responder: responder, configuration: .init(idleTimeout: TimeAmount(options.idleTimeout)))
+        requestTimeout = TimeAmount(options.requestTimeout)  // NIO clamps a huge duration instead of overflowing
         self.metrics = metrics
     }
 
@@ -147,11 +147,6 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     /// The server builder for `options`' timeouts.
     static func builder(_ options: PredictionServer.Options, metrics: ServerMetrics) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, options: options, metrics: metrics) }
-    }
-
-    static func timeAmount(_ d: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = d.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }
 
