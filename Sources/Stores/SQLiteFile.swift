@@ -10,12 +10,13 @@ import Workloads
 /// a busy timeout so concurrent readers wait instead of failing, and a page
 /// cache of `cacheMiB` (256 MiB by default).
 enum SQLiteFile {
-    static func open(_ path: String, cacheMiB: Int = 256) throws -> DatabaseQueue {
+    static func open(_ path: String, cacheMiB: Int = 256, allowsOpenTransactions: Bool = false) throws -> DatabaseQueue {
         // No mutex per API call (each bind and step took one) when this is the
         // process's first connection; GRDB never shares a connection between threads.
         _ = tempo_sqlite_use_multithread()
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        configuration.allowsUnsafeTransactions = allowsOpenTransactions
         configuration.prepareDatabase { db in
             // Larger pages: fewer B-tree splits and page writes per bulk-loaded row
             // (only takes effect on a new file, before the first table).

@@ -53,6 +53,38 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
         #expect(changed == [1, 2])
     }
 
+    /// Background appends share an open transaction (committed past
+    /// `rowsPerCommit` rows, before any read, and when the store goes away):
+    /// reads between appends, across commits, and from a new connection after
+    /// the store is dropped all see exactly what synchronous appends give.
+    @Test func backgroundAppendsCommitBeforeEveryReadAndOnClose() throws {
+        let path = temporaryPath("offline.sqlite")
+        let reference = try OfflineStore(path: temporaryPath("reference.sqlite"))
+        var background: OfflineStore? = try OfflineStore(path: path, rowsPerCommit: 250)
+        func batch(_ b: Int64) -> [DomainEvent] {
+            (0..<100).map { i in event(Int32((b * 37 + i * 11) % 23), at: b * 1_000 + i, arrivingAfter: i % 7) }
+        }
+        func everything(_ store: OfflineStore) throws -> [[DomainEvent]] {
+            var out: [[DomainEvent]] = []
+            try store.forEachEntity(arrivedBy: .never, eventTimeAfter: SimTime(microseconds: -1)) { out.append($1) }
+            return out
+        }
+        for b in 0..<12 as Range<Int64> {
+            try reference.append(batch(b))
+            background!.appendInBackground(batch(b))
+            if b % 5 == 4 {
+                #expect(try background!.count() == reference.count(), "a read sees every append handed over before it")
+                #expect(try everything(background!) == everything(reference))
+            }
+        }
+        background = nil
+        let reopened = try OfflineStore(path: path)
+        #expect(try reopened.count() == 1_200, "dropping the store commits its open transaction")
+        #expect(try everything(reopened) == everything(reference))
+        #expect(try reopened.entitiesWithArrivals(after: SimTime(microseconds: 3_000_000_000), upTo: .never)
+                == reference.entitiesWithArrivals(after: SimTime(microseconds: 3_000_000_000), upTo: .never))
+    }
+
     /// Arrival-range reads go through the batches' rowid and arrival ranges,
     /// not an index: whatever the batches (in arrival order as a run appends
     /// them, or overlapping and out of order), a replay gives every event in

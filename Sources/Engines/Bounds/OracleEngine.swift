@@ -20,9 +20,12 @@ public final class OracleEngine: Engine {
     public init(name: String) { self.name = name }
 
     public func start(_ context: EngineContext) {
-        // Events are observed in event-time order, so nothing is ever late.
-        features = IncrementalFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
-        items = CatalogueFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
+        // Events are observed in event-time order, so nothing is ever late, and
+        // a zero allowed lateness says so: it accepts the same events as an
+        // unbounded one, but lets a finished session's state go (unbounded
+        // lateness keeps every session for ever).
+        features = IncrementalFeatures(context.view, outOfOrderness: .zero, allowedLateness: .zero)
+        items = CatalogueFeatures(context.view, outOfOrderness: .zero, allowedLateness: .zero)
     }
 
     public func modelsReady(_ models: TrainedModels, _ context: EngineContext) {
