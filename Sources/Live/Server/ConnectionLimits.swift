@@ -112,17 +112,20 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
 }
 
 /// Hummingbird's HTTP/1.1 channel with `RequestTimeoutHandler` in front of
-/// its parser.
+/// its parser and, for a server, `PredictFastPath` in front of its responder.
 struct GuardedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let http: HTTP1Channel
     let requestTimeout: TimeAmount
     let metrics: ServerMetrics
+    let fastPath: PredictionServer?
 
-    init(responder: @escaping HTTPChannelHandler.Responder, options: PredictionServer.Options, metrics: ServerMetrics) {
+    init(responder: @escaping HTTPChannelHandler.Responder, options: PredictionServer.Options, metrics: ServerMetrics,
+         fastPath: PredictionServer? = nil) {
         http = HTTP1Channel(responder: responder, configuration: .init(idleTimeout: TimeAmount(options.idleTimeout)))
         requestTimeout = TimeAmount(options.requestTimeout)  // NIO clamps a huge duration instead of overflowing
         self.metrics = metrics
+        self.fastPath = fastPath
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
@@ -130,7 +133,12 @@ struct GuardedHTTP1Channel: ServerChildChannel {
         do { try channel.pipeline.syncOperations.addHandler(RequestTimeoutHandler(timeout: requestTimeout, metrics: metrics)) } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return http.setup(channel: channel, logger: logger).map { value in
+        return http.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            if let fastPath {
+                // After the connection-state handler (idle timeout, graceful shutdown), which must see every request.
+                let pipeline = channel.pipeline.syncOperations
+                try pipeline.addHandler(PredictFastPath(fastPath), position: .after(try pipeline.handler(type: HTTPConnectionStateHandler.self)))
+            }
             // NIO drops an accepted connection's async wrapper if the server stops taking
             // connections (its task cancelled) first, and the wrapper's writer traps when
             // released unfinished (apple/swift-nio#2813) — likeliest with a backlog full of
@@ -144,9 +152,11 @@ struct GuardedHTTP1Channel: ServerChildChannel {
 
     func handle(value: Value, logger: Logger) async { await http.handle(value: value, logger: logger) }
 
-    /// The server builder for `options`' timeouts.
-    static func builder(_ options: PredictionServer.Options, metrics: ServerMetrics) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, options: options, metrics: metrics) }
+    /// The server builder for `server`: its timeouts, and its predictions on the fast path.
+    static func builder(_ server: PredictionServer) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(responder: responder, options: server.options, metrics: server.metrics, fastPath: server)
+        }
     }
 }
 

@@ -95,9 +95,9 @@ public struct PredictionServer: Sendable {
     }
 
     /// The responder, for an application or for Hummingbird's test framework.
-    public func responder() -> Responder {
-        Responder(server: self, predictPath: "/predict/\(model.workload.rawValue)")
-    }
+    public func responder() -> Responder { Responder(server: self, predictPath: predictPath) }
+
+    var predictPath: String { "/predict/\(model.workload.rawValue)" }
 
     func health() -> Response {
         let m = model
@@ -119,25 +119,23 @@ public struct PredictionServer: Sendable {
         -> some ApplicationProtocol {
         var log = logger ?? Logger(label: "tempo.serve")
         if logger == nil { log.logLevel = .warning }
-        return Application(responder: responder(), server: GuardedHTTP1Channel.builder(options, metrics: metrics),
+        return Application(responder: responder(), server: GuardedHTTP1Channel.builder(self),
                            configuration: .init(address: .hostname(options.host, port: options.port), backlog: 1024,
                                                 availableConnectionsDelegate: ConnectionCap(limit: options.maxConnections, metrics: metrics)),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                            eventLoopGroupProvider: .shared(group), logger: log)
     }
 
-    func tooLarge() -> Response { error(.contentTooLarge, "request body over \(options.maxBodyBytes) bytes") }
+    func tooLarge() -> Response { response(tooLargeAnswer()) }
 
-    func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        metrics.record(status: status.code, microseconds: nil)
-        return Response(status: status, headers: Self.jsonHeaders,
-                        body: .init(byteBuffer: ByteBuffer(string: PredictionWire.BadRequest(message).json)))
+    func error(_ status: HTTPResponse.Status, _ message: String) -> Response { response(failure(status, message)) }
+
+    func response(_ answer: (status: HTTPResponse.Status, json: String)) -> Response {
+        Response(status: answer.status, headers: Self.jsonHeaders, body: .init(byteBuffer: ByteBuffer(string: answer.json)))
     }
 
     func predict(_ request: Request) async throws -> Response {
-        guard limiter.tryAcquire() else {
-            return error(.serviceUnavailable, "over \(limiter.limit) requests in flight; retry later")
-        }
+        guard limiter.tryAcquire() else { return response(overloaded()) }
         defer { limiter.release() }
         let start = NIODeadline.now()
         // A declared length over the bound is refused before a byte of the body is read.
@@ -150,23 +148,36 @@ public struct PredictionServer: Sendable {
         do { body = try await request.body.collect(upTo: options.maxBodyBytes) } catch is NIOTooManyBytesError {
             return tooLarge()
         }
-        let decoded = body.withUnsafeReadableBytes { bytes -> Result<DecisionRequestBox, PredictionWire.BadRequest> in
-            do throws(PredictionWire.BadRequest) {
-                return .success(DecisionRequestBox(try PredictionWire.request(bytes, workload: model.workload)))
-            } catch { return .failure(error) }
-        }
-        switch decoded {
-        case .failure(let bad):
-            return self.error(.badRequest, bad.message)
-        case .success(let box):
-            let answer = model.state.answer(box.request)
-            let micros = (NIODeadline.now() - start).nanoseconds / 1_000
-            let text = PredictionWire.response(answer, id: box.request.id, latencyMicroseconds: micros)
-            metrics.record(status: 200, microseconds: micros, fallback: answer.fallback)
-            return Response(status: .ok, headers: Self.jsonHeaders, body: .init(byteBuffer: ByteBuffer(string: text)))
-        }
+        return response(body.withUnsafeReadableBytes { answer(toBody: $0, since: start) })
+    }
+
+    // The answers themselves, as (status, JSON body), each counted in the
+    // metrics: the responder above and `PredictFastPath` both send these.
+
+    /// The answer to a prediction request's body: 200 with the engine's
+    /// answer, or 400 saying what is wrong with the payload.
+    func answer(toBody bytes: UnsafeRawBufferPointer, since start: NIODeadline) -> (status: HTTPResponse.Status, json: String) {
+        let request: DecisionRequest
+        do throws(PredictionWire.BadRequest) {
+            request = try PredictionWire.request(bytes, workload: model.workload)
+        } catch { return failure(.badRequest, error.message) }
+        let answer = model.state.answer(request)
+        let micros = (NIODeadline.now() - start).nanoseconds / 1_000
+        metrics.record(status: 200, microseconds: micros, fallback: answer.fallback)
+        return (.ok, PredictionWire.response(answer, id: request.id, latencyMicroseconds: micros))
+    }
+
+    func overloaded() -> (status: HTTPResponse.Status, json: String) {
+        failure(.serviceUnavailable, "over \(limiter.limit) requests in flight; retry later")
+    }
+
+    func tooLargeAnswer() -> (status: HTTPResponse.Status, json: String) {
+        failure(.contentTooLarge, "request body over \(options.maxBodyBytes) bytes")
+    }
+
+    func failure(_ status: HTTPResponse.Status, _ message: String) -> (status: HTTPResponse.Status, json: String) {
+        metrics.record(status: status.code, microseconds: nil)
+        return (status, PredictionWire.BadRequest(message).json)
     }
 }
 
-/// A decoded request, carried out of a buffer closure.
-struct DecisionRequestBox { let request: DecisionRequest; init(_ r: DecisionRequest) { request = r } }
