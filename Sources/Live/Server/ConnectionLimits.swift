@@ -62,7 +62,13 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     let timeout: TimeAmount
     let metrics: ServerMetrics
-    var deadline: Scheduled<Void>?
+    /// When the request in hand must be answered by; nil while none is in hand.
+    var deadline: NIODeadline?
+    /// The one check scheduled at a time. It is not cancelled when a request
+    /// is answered: at the deadline it looks again, and re-arms for the next
+    /// request's deadline if there is one. A timer set and cancelled per
+    /// request cost a heap insertion and removal on the event loop each time.
+    var check: Scheduled<Void>?
 
     init(timeout: TimeAmount, metrics: ServerMetrics) {
         self.timeout = timeout
@@ -85,16 +91,27 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Sets the deadline unless one is set.
     func arm(_ context: ChannelHandlerContext) {
         guard deadline == nil else { return }
-        let metrics = self.metrics
+        let at = context.eventLoop.now + timeout
+        deadline = at
+        if check == nil { scheduleCheck(context, at: at) }
+    }
+
+    func scheduleCheck(_ context: ChannelHandlerContext, at time: NIODeadline) {
         let loopContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        deadline = context.eventLoop.scheduleTask(in: timeout) {
-            metrics.requestTimeouts.wrappingIncrement(ordering: .relaxed)
-            loopContext.value.close(promise: nil)
+        check = context.eventLoop.scheduleTask(deadline: time) { [self] in
+            check = nil
+            guard let deadline else { return }  // answered; the next request arms again
+            if deadline > loopContext.value.eventLoop.now {
+                scheduleCheck(loopContext.value, at: deadline)
+            } else {
+                metrics.requestTimeouts.wrappingIncrement(ordering: .relaxed)
+                loopContext.value.close(promise: nil)
+            }
         }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        clear()
+        deadline = nil
         context.write(data, promise: promise)
     }
 
@@ -106,7 +123,8 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
     func handlerRemoved(context: ChannelHandlerContext) { clear() }
 
     func clear() {
-        deadline?.cancel()
+        check?.cancel()
+        check = nil
         deadline = nil
     }
 }
