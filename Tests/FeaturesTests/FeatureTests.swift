@@ -262,6 +262,33 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
         }
     }
 
+    /// A lambda serving layer's read: the events split at a snapshot into a
+    /// batch view (before) and a speed view (after), merged at read time,
+    /// give exactly the values of one state over all of them — for every
+    /// feature kind, time since last included (the newer side's last event
+    /// wins), read at moments after the last event.
+    @Test(arguments: [21, 22, 23] as [UInt64])
+    func aBatchViewMergedWithASpeedViewEqualsOneStateOverBoth(seed: UInt64) {
+        let view = everyKindView()
+        let events = randomEvents(seed: seed, count: 500, entities: 6)
+        var rng = RandomSource(seed: seed).stream("split")
+        for split in [events.count / 3, events.count / 2, events.count - 5] {
+            var whole = IncrementalFeatures(view, outOfOrderness: .zero, allowedLateness: nil)
+            var batch = whole, speed = whole
+            for (i, e) in events.enumerated() {
+                whole.process(e)
+                if i < split { batch.process(e) } else { speed.process(e) }
+            }
+            for _ in 0..<5 {
+                let t = SimTime(microseconds: whole.maxEventTime + Int64(rng.next() % 1_800_000_000))
+                for entity: Int32 in 0..<6 {
+                    expectSame(batch.values(for: entity, asOf: t, mergedWith: speed), whole.values(for: entity, asOf: t),
+                               view.featureNames, "entity \(entity) at \(t), split at event \(split)")
+                }
+            }
+        }
+    }
+
     /// A copy is a value: writing to one leaves the other as it was.
     @Test func copiesAreIndependent() {
         let view = everyKindView()

@@ -315,10 +315,15 @@ extension IncrementalFeatures {
                              plan: Plan, asOf t: Int64) -> Float {
         let slot = UInt8(f.slot)
         if plan.slots[f.slot].gap == 0 {
-            // Time since last: a's record of the slot, else b's.
-            let latest = a.first { $0.kind == .latest && $0.slot == slot } ?? b?.first { $0.kind == .latest && $0.slot == slot }
-            guard let latest, t &- latest.accumulator.lastTime <= f.reach else { return Float(Double(f.reach) / 1e6) }
-            return Float(Double(t &- latest.accumulator.lastTime) / 1e6)
+            // Time since last: the later of a's and b's last events (a lambda's
+            // speed view is newer than its batch view, unless the entity went quiet).
+            let mine = a.first { $0.kind == .latest && $0.slot == slot }?.accumulator.lastTime
+            let theirs = b?.first { $0.kind == .latest && $0.slot == slot }?.accumulator.lastTime
+            let last = max(mine ?? .min, theirs ?? .min)
+            guard last != .min, t &- last <= f.reach else {
+                return Float(Double(f.reach) / 1e6)
+            }
+            return Float(Double(t &- last) / 1e6)
         }
         let gap = plan.slots[f.slot].gap
         guard let b else {
