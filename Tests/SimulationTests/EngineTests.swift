@@ -119,6 +119,8 @@ func fraud(seed: UInt64 = 1, scale: Double = 0.005, horizon: String = "2d", comp
         #expect(measures[0].decisions > 1000)
         #expect(measures[0].value == measures[1].value, "same features, same model, same decisions")
         #expect(measures[0].quality.auc == measures[1].quality.auc)
+        // The log-loss sums every decision's score: equal only if each score is.
+        #expect(measures[0].quality.logLoss == measures[1].quality.logLoss, "every decision scored the same")
     }
 }
 
