@@ -20,18 +20,13 @@ import Workloads
 /// index cost a third of every append.)
 public final class OfflineStore: @unchecked Sendable {
     let database: DatabaseQueue
-    /// Background appends, one batch after another, in the order they were handed over.
-    let writer = DispatchQueue(label: "tempo.offline-store.writer")
-    /// Batches handed over and not yet written: bounded, so a writer that falls behind holds the caller back.
-    let inFlight = DispatchSemaphore(value: 4)
-    /// The first background append that failed (guarded by `lock`): thrown by the next wait.
-    private var failure: Error?
-    private let lock = NSLock()
+    /// Appends on the writer thread (`appendInBackground`).
+    let background: BackgroundWriter
 
     public init(path: String, rowsPerCommit: Int = 2_000_000) throws {
-        self.rowsPerCommit = rowsPerCommit
         // Background appends leave their transaction open between batches (`appendInBackground`).
         database = try SQLiteFile.open(path, allowsOpenTransactions: true)
+        background = BackgroundWriter(database: database, rowsPerCommit: rowsPerCommit)
         try database.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS events (
@@ -44,6 +39,11 @@ public final class OfflineStore: @unchecked Sendable {
                 """)
         }
     }
+
+    /// Dropping the store waits for its background appends and commits them.
+    /// (The writer's tasks hold the `BackgroundWriter`, not the store, so this
+    /// runs when the caller lets go, never on the writer thread.)
+    deinit { try? background.waitForAppends() }
 
     /// Appends events in one transaction through the bulk path. - Complexity: O(n log N)
     public func append(_ events: [DomainEvent]) throws {
@@ -63,71 +63,87 @@ public final class OfflineStore: @unchecked Sendable {
     /// index (its entities are spread over all of it): committing per 100k
     /// batch rewrote the whole index a hundred times a simulated day (about
     /// 87 GB written by a full-scale fraud run). - Complexity: O(n log N) on the writer thread
-    public func appendInBackground(_ events: [DomainEvent]) {
-        guard !events.isEmpty else { return }
-        inFlight.wait()
-        writer.async { [self] in
-            defer { inFlight.signal() }
-            onWriter {
-                try database.inDatabase { db in
-                    if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
-                    try insertRows(db, events)
-                    uncommittedRows += events.count
-                    if uncommittedRows >= rowsPerCommit {
-                        try db.commit()
-                        uncommittedRows = 0
+    public func appendInBackground(_ events: [DomainEvent]) { background.append(events) }
+
+    /// Waits until every background append is written and committed; throws the first that failed.
+    public func waitForAppends() throws { try background.waitForAppends() }
+
+    /// The writer thread's side of the store: its queue, its open
+    /// transaction, and the first failure.
+    final class BackgroundWriter: @unchecked Sendable {
+        let database: DatabaseQueue
+        /// Background appends, one batch after another, in the order they were handed over.
+        let queue = DispatchQueue(label: "tempo.offline-store.writer")
+        /// Batches handed over and not yet written: bounded, so a writer that falls behind holds the caller back.
+        let inFlight = DispatchSemaphore(value: 4)
+        /// Rows the open transaction takes before it commits: about a fifth of
+        /// a full-scale fraud day, so a commit still bounds what a crash or a
+        /// failed append loses to seconds of work.
+        let rowsPerCommit: Int
+        /// Rows in the open transaction (writer thread only).
+        private var uncommittedRows = 0
+        /// The first append that failed (guarded by `lock`): thrown by the next wait.
+        private var failure: Error?
+        private let lock = NSLock()
+
+        init(database: DatabaseQueue, rowsPerCommit: Int) {
+            self.database = database
+            self.rowsPerCommit = rowsPerCommit
+        }
+
+        func append(_ events: [DomainEvent]) {
+            guard !events.isEmpty else { return }
+            inFlight.wait()
+            queue.async { [self] in
+                defer { inFlight.signal() }
+                onWriter {
+                    try database.inDatabase { db in
+                        if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
+                        try OfflineStore.insertRows(db, events)
+                        uncommittedRows += events.count
+                        if uncommittedRows >= rowsPerCommit {
+                            try db.commit()
+                            uncommittedRows = 0
+                        }
                     }
                 }
             }
         }
-    }
 
-    /// Rows the background appends' open transaction takes before it commits:
-    /// about a fifth of a full-scale fraud day, so a commit still bounds
-    /// what a crash or a failed append loses to seconds of work.
-    let rowsPerCommit: Int
-    /// Rows in the open background transaction (writer thread only).
-    private var uncommittedRows = 0
+        func waitForAppends() throws {
+            queue.sync {
+                onWriter {
+                    try database.inDatabase { db in if db.isInsideTransaction { try db.commit() } }
+                    uncommittedRows = 0
+                }
+            }
+            lock.lock()
+            defer { lock.unlock() }
+            if let failure { throw failure }
+        }
 
-    /// Waits until every background append is written and committed; throws the first that failed.
-    public func waitForAppends() throws {
-        writer.sync {
-            onWriter {
-                try database.inDatabase { db in if db.isInsideTransaction { try db.commit() } }
+        /// Runs writer-thread work; a failure rolls the open transaction back and is kept for the next wait.
+        private func onWriter(_ body: () throws -> Void) {
+            do { try body() } catch {
+                try? database.inDatabase { db in if db.isInsideTransaction { try db.rollback() } }
                 uncommittedRows = 0
+                lock.lock()
+                if failure == nil { failure = error }
+                lock.unlock()
             }
         }
-        lock.lock()
-        defer { lock.unlock() }
-        if let failure { throw failure }
     }
-
-    /// Runs writer-thread work; a failure rolls the open transaction back and is kept for the next wait.
-    private func onWriter(_ body: () throws -> Void) {
-        do { try body() } catch {
-            try? database.inDatabase { db in if db.isInsideTransaction { try db.rollback() } }
-            uncommittedRows = 0
-            lock.lock()
-            if failure == nil { failure = error }
-            lock.unlock()
-        }
-    }
-
-    /// Commits what background appends left open. Every pending append holds
-    /// the store, so none is left; and this may run on the writer thread itself
-    /// (the last append let go of it), where waiting for that thread would deadlock.
-    deinit { try? database.inDatabase { db in if db.isInsideTransaction { try db.commit() } } }
 
     func insert(_ events: [DomainEvent]) throws {
         guard !events.isEmpty else { return }
         try database.inTransaction { db in
-            try insertRows(db, events)
+            try Self.insertRows(db, events)
             return .commit
         }
     }
 
     /// Inserts one batch and its `batches` row inside the caller's transaction.
-    func insertRows(_ db: Database, _ events: [DomainEvent]) throws {
+    static func insertRows(_ db: Database, _ events: [DomainEvent]) throws {
         // In entity-index order: each row's index entry then lands beside the
         // previous one's, in pages already in cache, where arrival order would
         // scatter them over the whole index. (Ties on event time keep their

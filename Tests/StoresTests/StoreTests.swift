@@ -77,9 +77,14 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
                 #expect(try everything(background!) == everything(reference))
             }
         }
+        // A large last batch, still being written when the store is dropped:
+        // dropping it waits for the writer, then commits.
+        let last = (0..<50_000).map { i in event(Int32(i % 23), at: 20_000 + Int64(i), arrivingAfter: 1) }
+        try reference.append(last)
+        background!.appendInBackground(last)
         background = nil
         let reopened = try OfflineStore(path: path)
-        #expect(try reopened.count() == 1_200, "dropping the store commits its open transaction")
+        #expect(try reopened.count() == 51_200, "dropping the store commits its open transaction")
         #expect(try everything(reopened) == everything(reference))
         #expect(try reopened.entitiesWithArrivals(after: SimTime(microseconds: 3_000_000_000), upTo: .never)
                 == reference.entitiesWithArrivals(after: SimTime(microseconds: 3_000_000_000), upTo: .never))
