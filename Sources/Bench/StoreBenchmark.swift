@@ -79,8 +79,8 @@ public struct StoreBenchmark: Sendable {
 
     /// Entities the offline-store events are spread over: the fraud workload's users at scale 0.1.
     public var entities = 200_000
-    /// Events per offline-store append, as `ScenarioSimulation` hands them over.
-    static let offlineBatch = 100_000
+    /// Events per offline-store append, as a run hands them over.
+    static let offlineBatch = OfflineStore.backgroundBatch
 
     /// `n` authorizations a few dozen microseconds apart, each for a random
     /// entity, arriving up to a second after they happened, in arrival order.

@@ -108,7 +108,7 @@ public final class ScenarioSimulation {
                 }
             case .arrival(let e):
                 offlineBuffer.append(e)
-                if offlineBuffer.count >= 100_000 { try context.syncOfflineStore() }
+                if offlineBuffer.count >= OfflineStore.backgroundBatch { try context.syncOfflineStore() }
                 for engine in engines { engine.arrive(e, context) }
             case .timer(let t):
                 engines[Int(t.engine)].fire(t, context)

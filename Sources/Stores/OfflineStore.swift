@@ -65,6 +65,11 @@ public final class OfflineStore: @unchecked Sendable {
     /// 87 GB written by a full-scale fraud run). - Complexity: O(n log N) on the writer thread
     public func appendInBackground(_ events: [DomainEvent]) { background.append(events) }
 
+    /// Arrivals a run gathers before it hands them to `appendInBackground`:
+    /// large enough to amortise an append, small enough to keep the run's
+    /// buffer and the writer's queue a few MB.
+    public static let backgroundBatch = 100_000
+
     /// Waits until every background append is written and committed; throws the first that failed.
     public func waitForAppends() throws { try background.waitForAppends() }
 

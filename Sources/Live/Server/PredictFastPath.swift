@@ -39,7 +39,6 @@ final class PredictFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     var body = ByteBuffer()
     /// Requests handed to Hummingbird whose answer has not ended yet.
     var outstanding = 0
-    var holdsSlot = false
 
     init(_ server: PredictionServer) {
         self.server = server
@@ -62,14 +61,13 @@ final class PredictFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                 respond(context, server.overloaded(), closeAfter: closeAfter)
                 return
             }
-            holdsSlot = true
+            state = .collecting(start: .now(), closeAfter: closeAfter)  // holds the slot
             let declared = head.headerFields[.contentLength].flatMap { Int($0) }
             if let declared, declared > server.options.maxBodyBytes {
                 tooLarge(context, closeAfter: closeAfter)
                 return
             }
             body.clear(minimumCapacity: min(declared ?? 256, server.options.maxBodyBytes))
-            state = .collecting(start: .now(), closeAfter: closeAfter)
         case (.collecting(_, let closeAfter), .body(var chunk)):
             guard body.readableBytes + chunk.readableBytes <= server.options.maxBodyBytes else {
                 tooLarge(context, closeAfter: closeAfter)
@@ -79,7 +77,6 @@ final class PredictFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case (.collecting(let start, let closeAfter), .end):
             let answer = body.withUnsafeReadableBytes { server.answer(toBody: $0, since: start) }
             releaseSlot()
-            state = .idle
             respond(context, answer, closeAfter: closeAfter)
         case (.discarding, .end):
             state = .idle
@@ -96,10 +93,10 @@ final class PredictFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     func tooLarge(_ context: ChannelHandlerContext, closeAfter: Bool) {
         releaseSlot()
         state = .discarding
-        respond(context, server.tooLargeAnswer(), closeAfter: closeAfter)
+        respond(context, server.tooLarge(), closeAfter: closeAfter)
     }
 
-    func respond(_ context: ChannelHandlerContext, _ answer: (status: HTTPResponse.Status, json: String), closeAfter: Bool) {
+    func respond(_ context: ChannelHandlerContext, _ answer: PredictionServer.Reply, closeAfter: Bool) {
         var fields = PredictionServer.jsonHeaders
         fields[.contentLength] = String(answer.json.utf8.count)
         context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: fields))), promise: nil)
@@ -113,6 +110,7 @@ final class PredictFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // (Not below zero: the 400 Hummingbird writes for a parser error answers no forwarded request.)
         if case .end = unwrapOutboundIn(data) { outstanding = max(0, outstanding - 1) }
         context.write(data, promise: promise)
     }
@@ -131,9 +129,10 @@ final class PredictFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) { releaseSlot() }
 
+    /// Ends the request being collected, if any, giving back the in-flight slot it holds.
     func releaseSlot() {
-        guard holdsSlot else { return }
-        holdsSlot = false
+        guard case .collecting = state else { return }
+        state = .idle
         server.limiter.release()
     }
 }

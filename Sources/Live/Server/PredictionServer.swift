@@ -126,11 +126,9 @@ public struct PredictionServer: Sendable {
                            eventLoopGroupProvider: .shared(group), logger: log)
     }
 
-    func tooLarge() -> Response { response(tooLargeAnswer()) }
-
     func error(_ status: HTTPResponse.Status, _ message: String) -> Response { response(failure(status, message)) }
 
-    func response(_ answer: (status: HTTPResponse.Status, json: String)) -> Response {
+    func response(_ answer: Reply) -> Response {
         Response(status: answer.status, headers: Self.jsonHeaders, body: .init(byteBuffer: ByteBuffer(string: answer.json)))
     }
 
@@ -140,23 +138,25 @@ public struct PredictionServer: Sendable {
         let start = NIODeadline.now()
         // A declared length over the bound is refused before a byte of the body is read.
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > options.maxBodyBytes {
-            return tooLarge()
+            return response(tooLarge())
         }
         let body: ByteBuffer
         // Any error but the bound's is the connection failing (closed by the
         // client or by the request timeout): nobody to answer, nothing to count.
         do { body = try await request.body.collect(upTo: options.maxBodyBytes) } catch is NIOTooManyBytesError {
-            return tooLarge()
+            return response(tooLarge())
         }
         return response(body.withUnsafeReadableBytes { answer(toBody: $0, since: start) })
     }
 
-    // The answers themselves, as (status, JSON body), each counted in the
-    // metrics: the responder above and `PredictFastPath` both send these.
+    /// An answer as a status and its JSON body. The functions below make
+    /// them, each counted in the metrics: the responder above and
+    /// `PredictFastPath` both send these.
+    typealias Reply = (status: HTTPResponse.Status, json: String)
 
     /// The answer to a prediction request's body: 200 with the engine's
     /// answer, or 400 saying what is wrong with the payload.
-    func answer(toBody bytes: UnsafeRawBufferPointer, since start: NIODeadline) -> (status: HTTPResponse.Status, json: String) {
+    func answer(toBody bytes: UnsafeRawBufferPointer, since start: NIODeadline) -> Reply {
         let request: DecisionRequest
         do throws(PredictionWire.BadRequest) {
             request = try PredictionWire.request(bytes, workload: model.workload)
@@ -167,15 +167,15 @@ public struct PredictionServer: Sendable {
         return (.ok, PredictionWire.response(answer, id: request.id, latencyMicroseconds: micros))
     }
 
-    func overloaded() -> (status: HTTPResponse.Status, json: String) {
+    func overloaded() -> Reply {
         failure(.serviceUnavailable, "over \(limiter.limit) requests in flight; retry later")
     }
 
-    func tooLargeAnswer() -> (status: HTTPResponse.Status, json: String) {
+    func tooLarge() -> Reply {
         failure(.contentTooLarge, "request body over \(options.maxBodyBytes) bytes")
     }
 
-    func failure(_ status: HTTPResponse.Status, _ message: String) -> (status: HTTPResponse.Status, json: String) {
+    func failure(_ status: HTTPResponse.Status, _ message: String) -> Reply {
         metrics.record(status: status.code, microseconds: nil)
         return (status, PredictionWire.BadRequest(message).json)
     }
