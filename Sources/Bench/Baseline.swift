@@ -51,10 +51,18 @@ public struct Baseline: Sendable, Equatable {
     }
 
     /// A baseline of `figures` (those with a ratio). Tolerances are carried
-    /// over from `previous`, so re-recording keeps the reviewed ones.
-    public init(figures: [Figure], quick: Bool, previous: Baseline? = nil, machine: MachineDescription? = .current,
-                recorded: Date = Date()) {
+    /// over from `previous`, so re-recording keeps the reviewed ones. When
+    /// `suitesRun` is given, `previous`'s entries of the other suites are
+    /// kept as they were, so one suite can be re-recorded alone (a quick
+    /// previous file's entries are only kept by a quick run, and so on).
+    public init(figures: [Figure], quick: Bool, previous: Baseline? = nil, suitesRun: Set<String>? = nil,
+                machine: MachineDescription? = .current, recorded: Date = Date()) {
         var entries: [String: Entry] = [:]
+        if let previous, let suitesRun, previous.quick == quick {
+            for (name, entry) in previous.benchmarks where !suitesRun.contains(String(name.prefix { $0 != "/" })) {
+                entries[name] = entry
+            }
+        }
         for f in figures {
             guard let ratio = f.ratio else { continue }
             entries[f.name] = Entry(ratio: ratio, cpuRatio: f.cpuRatio, unit: f.unit, median: f.throughput.median,

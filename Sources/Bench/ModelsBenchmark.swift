@@ -114,6 +114,12 @@ public struct ModelsBenchmark: Sendable {
         }
     }
 
+    /// Passes over the matrix in one timed run: enough for about 2²⁵ rows, so
+    /// a run lasts a tenth of a second or more. One pass over a million rows
+    /// is a few milliseconds, where a thread's wake-up or one descheduling
+    /// moved the two-thread figure by 2× between back-to-back runs.
+    var passesPerRun: Int { max(1, (1 << 25) / rows) }
+
     /// Builds the matrix (seeded), then times the batch kernel on one and on
     /// `threads` threads, the per-record path, and numpy if asked.
     ///
@@ -124,22 +130,25 @@ public struct ModelsBenchmark: Sendable {
     func measure(_ sampler: Sampler) -> (result: Result, vectorized: Throughput, parallel: Throughput, perRecord: Throughput) {
         let (x, model) = workload()
         var output = [Float](repeating: 0, count: rows)
+        let passes = passesPerRun
         let vectorized = sampler.measure {
-            output.withUnsafeMutableBufferPointer { model.score(x, into: $0) }
-            return rows
+            for _ in 0..<passes { output.withUnsafeMutableBufferPointer { model.score(x, into: $0) } }
+            return rows * passes
         }
         let parallel = sampler.measure {
-            output.withUnsafeMutableBufferPointer { model.score(x, into: $0, threads: threads) }
-            return rows
+            for _ in 0..<passes { output.withUnsafeMutableBufferPointer { model.score(x, into: $0, threads: threads) } }
+            return rows * passes
         }
         let perRecord = sampler.measure {
             var checksum: Float = 0
             x.withUnsafeBufferPointer { values in
-                for r in 0..<rows {
-                    checksum += model.score(UnsafeBufferPointer(rebasing: values[r * columns ..< (r + 1) * columns]))
+                for _ in 0..<passes {
+                    for r in 0..<rows {
+                        checksum += model.score(UnsafeBufferPointer(rebasing: values[r * columns ..< (r + 1) * columns]))
+                    }
                 }
             }
-            return checksum == -1 ? rows + 1 : rows  // keeps the loop from being optimised away
+            return checksum == -1 ? rows * passes + 1 : rows * passes  // keeps the loop from being optimised away
         }
         var numpy: (rate: Double?, note: String?) = (nil, "numpy not requested")
         var numpySingle: (rate: Double?, note: String?) = (nil, nil)

@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "M/M/c customers in the kernel suite (default 1M, or 100k with --quick).") var customers: Int?
     @Option(name: .customLong("scenario-dir"), help: "Where `scenario NAME` finds NAME.yaml.") var scenarioDirectory = "Scenarios"
     @Flag(help: "Print the report as JSON instead of tables.") var json = false
-    @Option(help: "Write this run's figures to FILE as a baseline (keeping the tolerances FILE already sets).") var save: String?
+    @Option(help: "Write this run's figures to FILE as a baseline (keeping the tolerances FILE already sets, and its figures of suites not run).") var save: String?
     @Option(help: "Compare this run's ratios with the baseline FILE; exit 1 on a regression.") var baseline: String?
     @Option(help: "Default tolerance for --baseline, e.g. 10% (a benchmark's own tolerance in the file wins).") var tolerance: String?
     @Option(name: .customLong("compare-on"), help: "Which ratio --baseline compares: cpu (per CPU second, steadier on a shared machine) or wall.")
@@ -122,7 +122,7 @@ struct BenchCommand: ParsableCommand {
         if let save {
             // Keep the tolerances someone reviewed into the file being replaced.
             let existing = save == baseline ? previous : (try? Baseline.load(from: save))
-            do { try Baseline(figures: output.figures, quick: quick, previous: existing).save(to: save) } catch {
+            do { try Baseline(figures: output.figures, quick: quick, previous: existing, suitesRun: Set(names)).save(to: save) } catch {
                 printError("\(save): error: cannot write the baseline: \(error.localizedDescription)")
                 throw ExitCode(2)
             }

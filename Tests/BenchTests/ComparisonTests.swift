@@ -179,6 +179,19 @@ func verdicts(_ c: Comparison) -> [String: Comparison.Verdict] {
         #expect(try Baseline.load(from: path) == saved)
     }
 
+    @Test func reRecordingOneSuiteKeepsTheOthersFigures() throws {
+        let previous = baseline(["kernel/mmc_events": 9, "models/vectorized_rows": 3], tolerances: ["models/vectorized_rows": 0.6])
+        let saved = Baseline(figures: [figure("models/vectorized_rows", ratio: 0.5)], quick: true, previous: previous,
+                             suitesRun: ["models"])
+        #expect(saved.benchmarks["kernel/mmc_events"] == previous.benchmarks["kernel/mmc_events"], "a suite not run keeps its entry")
+        #expect(saved.benchmarks["models/vectorized_rows"]?.ratio == 0.5)
+        #expect(saved.benchmarks["models/vectorized_rows"]?.tolerance == 0.6)
+        let dropped = Baseline(figures: [], quick: true, previous: previous, suitesRun: ["models", "kernel"])
+        #expect(dropped.benchmarks.isEmpty, "a suite that ran and lost a figure does not keep the old one")
+        let otherSizes = Baseline(figures: [], quick: false, previous: previous, suitesRun: ["models"])
+        #expect(otherSizes.benchmarks.isEmpty, "a full run does not keep a quick file's entries")
+    }
+
     @Test func tolerancesAreReadAsPercentagesOrFractions() throws {
         let json = #"{"format": 1, "quick": true, "tolerance": 0.2, "benchmarks": {"a/x": {"ratio": 1.5, "tolerance": "12.5%"}}}"#
         let b = try JSONDecoder().decode(Baseline.self, from: Data(json.utf8))
