@@ -22,8 +22,13 @@ public struct TrainingSet: Sendable {
 
 /// How label times are joined to feature values.
 public enum JoinMode: Sendable {
-    /// Only events that had happened *and arrived* by the label time: what
-    /// could have been known then.
+    /// Only events that had happened *before* the label time and arrived by
+    /// it: what could have been known when the decision was made. Strictly
+    /// before, because a decision is served before its own event is
+    /// recorded (a payment is scored before it is booked), so an event at
+    /// the label time is the decision itself: with no arrival delay an
+    /// inclusive bound put it in every row (a count one too high, a zero
+    /// time since the last event) where no engine ever sees it.
     case pointInTime
     /// A deliberately wrong join that also sees events up to `lookahead` after
     /// the label time (the classic leak of joining on the day, not the instant).
@@ -32,7 +37,7 @@ public enum JoinMode: Sendable {
 
 extension OfflineStore {
     /// For each (entity, time, label): the view's entity features as of that
-    /// time from the events the join allows, with the TTL honoured (an entity
+    /// time from the events the join allows (`JoinMode`), with the TTL honoured (an entity
     /// with no event within `ttl` of the label time gets null features).
     /// - Complexity: O(labels × events per entity in reach)
     public func trainingSet(_ view: FeatureView, labels: [(entity: Int32, time: SimTime, label: Bool)],
@@ -42,7 +47,7 @@ extension OfflineStore {
             for l in labels {
                 let (upTo, arrivedBy): (SimTime, SimTime)
                 switch join {
-                case .pointInTime: (upTo, arrivedBy) = (l.time, l.time)
+                case .pointInTime: (upTo, arrivedBy) = (l.time - SimDuration(microseconds: 1), l.time)
                 case .leaky(let lookahead): (upTo, arrivedBy) = (l.time + lookahead, .never)
                 }
                 let events = try reads.events(for: l.entity, arrivedBy: arrivedBy, after: l.time - view.reach, upTo: upTo)

@@ -151,13 +151,24 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
         #expect(correct.leakedRows == 0)
         // Each row equals a recomputation from exactly the events known at the label time.
         for i in 0..<20 {
-            let known = events.filter { $0.entity == labels[i].entity && $0.eventTime <= labels[i].time && $0.arrivalTime <= labels[i].time }
+            let known = events.filter { $0.entity == labels[i].entity && $0.eventTime < labels[i].time && $0.arrivalTime <= labels[i].time }
             let expected = known.isEmpty || labels[i].time - known.map(\.eventTime).max()! > view.ttl
                 ? [Float.nan, .nan] : FullRecompute.values(view, events: known, asOf: labels[i].time)
             #expect(zip(correct.features[i], expected).allSatisfy { ($0.isNaN && $1.isNaN) || $0 == $1 })
         }
         let leaky = try store.trainingSet(view, labels: labels, join: .leaky(lookahead: .hours(1)))
         #expect(leaky.leakedRows > 50, "the leak is detected in many rows")
+    }
+
+    /// A decision's own event, booked at the label time with no delay, is
+    /// not in its row: every engine decides before it sees that event, so a
+    /// row with it would train on a count one higher than serving computes.
+    @Test func aDecisionsOwnEventIsNotInItsTrainingRow() throws {
+        let store = try OfflineStore(path: temporaryPath("offline.sqlite"))
+        try store.append([event(1, at: 100), event(1, at: 200), event(1, at: 300)])
+        let set = try store.trainingSet(view, labels: [(1, SimTime(microseconds: 200_000_000), true)])
+        #expect(set.features[0] == [1, 1], "only the event at 100 s: the one at 200 s is the decision's own")
+        #expect(set.latestEventUsed[0] == SimTime(microseconds: 100_000_000))
     }
 
     @Test func ttlMakesStaleEntitiesNull() throws {
