@@ -207,43 +207,6 @@ extension EntityRecords {
 }
 
 extension IncrementalFeatures {
-    /// A session, with its items, for merging two states' sessions at read time.
-    struct SessionRecord {
-        var start: Int64
-        var accumulator: Accumulator
-        var items: [Int32]
-        var last: Int64 { accumulator.lastTime }
-
-        /// The sessions of `slot` in `records`, in order, each with its distinct items.
-        static func sessions(of slot: UInt8, in records: UnsafeBufferPointer<Record>) -> [SessionRecord] {
-            records.filter { $0.kind == .session && $0.slot == slot }.map { s in
-                var items: [Int32] = []
-                for r in records where r.kind == .item && r.slot == slot && r.key >= s.key && r.key <= s.accumulator.lastTime
-                    && !items.contains(r.item) {
-                    items.append(r.item)
-                }
-                return SessionRecord(start: s.key, accumulator: s.accumulator, items: items)
-            }
-        }
-
-        /// Joins `incoming` into `sessions`, merging every session within `gap` of it.
-        static func absorb(_ incoming: SessionRecord, into sessions: inout [SessionRecord], gap: Int64) {
-            var joined = incoming
-            var kept: [SessionRecord] = []
-            for s in sessions {
-                if s.start &- gap <= joined.last && joined.start <= s.last &+ gap {
-                    joined.start = min(joined.start, s.start)
-                    joined.accumulator.merge(s.accumulator)
-                    for x in s.items where !joined.items.contains(x) { joined.items.append(x) }
-                } else {
-                    kept.append(s)
-                }
-            }
-            kept.append(joined)
-            sessions = kept
-        }
-    }
-
     /// Every feature's value as of `t` over `a`'s records and, when given,
     /// `b`'s (as if `b`'s panes and items were appended to `a`'s and its
     /// sessions absorbed), appended to `out`: one pass over the pane
@@ -326,30 +289,54 @@ extension IncrementalFeatures {
             return Float(Double(t &- last) / 1e6)
         }
         let gap = plan.slots[f.slot].gap
-        guard let b else {
-            // The newest session, if the read is within the gap of its last event.
-            var newest: Record?
-            for r in a where r.kind == .session && r.slot == slot && (newest == nil || r.accumulator.lastTime > newest!.accumulator.lastTime) {
-                newest = r
+        // The newest session: of `a` alone, or of both merged as one state over
+        // both events would hold them (`a`'s sessions, then each of `b`'s
+        // absorbing every one within the gap of it). On the stack: a lambda
+        // engine reads this for every decision.
+        let newest: (start: Int64, accumulator: Accumulator)? = withUnsafeTemporaryAllocation(
+            of: (start: Int64, accumulator: Accumulator).self, capacity: max(1, a.count + (b?.count ?? 0))) { sessions in
+            var n = 0
+            for r in a where r.kind == .session && r.slot == slot {
+                sessions.initializeElement(at: n, to: (r.key, r.accumulator)); n += 1
             }
-            guard let newest, t &- newest.accumulator.lastTime <= gap else { return Accumulator().value(f.aggregation, distinct: 0) }
-            var distinct = 0
-            if f.aggregation == .distinctCount {
-                var seen: [Int32] = []
-                for r in a where r.kind == .item && r.slot == slot && r.key >= newest.key && r.key <= newest.accumulator.lastTime
-                    && !seen.contains(r.item) {
-                    seen.append(r.item)
+            for r in b ?? UnsafeBufferPointer(start: nil, count: 0) where r.kind == .session && r.slot == slot {
+                var joined = (start: r.key, accumulator: r.accumulator)
+                var kept = 0
+                for k in 0..<n {
+                    let s = sessions[k]
+                    if s.start &- gap <= joined.accumulator.lastTime && joined.start <= s.accumulator.lastTime &+ gap {
+                        joined.start = min(joined.start, s.start)
+                        joined.accumulator.merge(s.accumulator)
+                    } else {
+                        sessions[kept] = s; kept += 1
+                    }
                 }
-                distinct = seen.count
+                if kept == n { sessions.initializeElement(at: n, to: joined) } else { sessions[kept] = joined }
+                n = kept + 1
             }
-            return newest.accumulator.value(f.aggregation, distinct: distinct)
+            var newest = -1
+            for k in 0..<n where newest < 0 || sessions[k].accumulator.lastTime > sessions[newest].accumulator.lastTime { newest = k }
+            return newest < 0 ? nil : sessions[newest]
         }
-        var merged = SessionRecord.sessions(of: slot, in: a)
-        for s in SessionRecord.sessions(of: slot, in: b) { SessionRecord.absorb(s, into: &merged, gap: gap) }
-        var newest = -1
-        for (i, s) in merged.enumerated() where newest < 0 || s.last > merged[newest].last { newest = i }
-        guard newest >= 0, t &- merged[newest].last <= gap else { return Accumulator().value(f.aggregation, distinct: 0) }
-        return merged[newest].accumulator.value(f.aggregation, distinct: merged[newest].items.count)
+        guard let (start, accumulator) = newest, t &- accumulator.lastTime <= gap else {
+            return Accumulator().value(f.aggregation, distinct: 0)
+        }
+        var distinct = 0
+        if f.aggregation == .distinctCount {
+            // A session slot's items are keyed by their event time: the session's are those in its range.
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, a.count + (b?.count ?? 0))) { seen in
+                func count(_ records: UnsafeBufferPointer<Record>) {
+                    for r in records where r.kind == .item && r.slot == slot && r.key >= start && r.key <= accumulator.lastTime {
+                        var known = false
+                        for j in 0..<distinct where seen[j] == r.item { known = true; break }
+                        if !known { seen[distinct] = r.item; distinct += 1 }
+                    }
+                }
+                count(a)
+                if let b { count(b) }
+            }
+        }
+        return accumulator.value(f.aggregation, distinct: distinct)
     }
 }
 

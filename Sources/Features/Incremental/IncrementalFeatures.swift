@@ -181,7 +181,9 @@ public struct IncrementalFeatures {
     /// merges its batch view with its speed view. Panes are mergeable
     /// summaries, and sessions that touch across the two are joined.
     public func values(for entity: Int32, asOf t: SimTime, mergedWith other: IncrementalFeatures) -> [Float] {
-        precondition(other.view == view, "only views of the same features merge")
+        // The full comparison walks every definition: too dear for each read of a release build.
+        precondition(other.plan.features.count == plan.features.count, "only views of the same features merge")
+        assert(other.view == view, "only views of the same features merge")
         var out: [Float] = []
         out.reserveCapacity(view.entityFeatureCount)
         // Read in place: nothing here writes, so concurrent readers of one state are safe.
