@@ -42,7 +42,8 @@ public final class OracleEngine: Engine {
     public func decide(_ request: DecisionRequest, _ context: EngineContext) -> Answer {
         let now = context.now
         guard let decider else { return Answer(action: nil, answeredAt: now, fallback: true) }
-        let (action, score) = decider.decide(request, features: { features!.values(for: $0, asOf: now) },
+        // Optional chaining reads the state in place; `features!` copied its definitions per read.
+        let (action, score) = decider.decide(request, features: { (features?.values(for: $0, asOf: now))! },
                                              items: { catalogue.items(at: now, decider) { items?.snapshot(at: now) } })
         return Answer(action: action, answeredAt: now, score: score, computedAt: now, featuresAsOf: now,
                       modelVersion: decider.version)

@@ -64,18 +64,43 @@ public struct TrainedModels: Sendable {
     }
 }
 
-/// Turns a score into the business action, per workload.
-public enum DecisionPolicy {
+/// Turns scores into the business's actions, per workload: what the
+/// business knows of its own costs, read from the workload once (a cast per
+/// decision copied the workload's parameters every time).
+public struct DecisionPolicy: Sendable {
+    /// Fraud's cost of blocking a legitimate payment; nil for other workloads.
+    let frictionCost: Double?
+    /// Churn: the score a customer must beat to be worth an offer; 0 for other workloads.
+    let contactFloor: Float
+
+    public init(_ workload: any Workload) {
+        frictionCost = (workload as? FraudWorkload)?.parameters.frictionCost.dollars
+        if let churn = workload as? ChurnWorkload {
+            let p = churn.parameters
+            contactFloor = Float(p.offerCost.dollars / (p.interventionSuccess * p.customerValue.dollars))
+        } else {
+            contactFloor = 0
+        }
+    }
+
     /// Fraud: block when the expected saving beats the expected friction,
     /// p·amount > (1 − p)·friction.
-    public static func action(for request: DecisionRequest, score: Float, workload: any Workload) -> Action? {
-        switch workload {
-        case let fraud as FraudWorkload:
-            let p = Double(score)
-            return p * request.amount > (1 - p) * fraud.parameters.frictionCost.dollars ? .block : .approve
-        default:
-            return nil
-        }
+    public func action(for request: DecisionRequest, score: Float) -> Action? {
+        guard let frictionCost else { return nil }
+        let p = Double(score)
+        return p * request.amount > (1 - p) * frictionCost ? .block : .approve
+    }
+
+    /// A retention campaign: the customers most likely at risk, best first,
+    /// up to the budget (`slateSize`) — but only those worth an offer, whose
+    /// p·(success at the onset)·(typical customer value) beats the offer's
+    /// cost: the business knows its own offer, success rate and customers'
+    /// typical value, not who is at risk since when.
+    public func contacts(for request: DecisionRequest, scored: [(entity: Int32, score: Float)]) -> [Int32] {
+        scored.filter { $0.score > contactFloor }
+            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.entity < $1.entity }
+            .prefix(Int(request.slateSize))
+            .map(\.entity)
     }
 }
 

@@ -29,6 +29,7 @@ public final class Decider: Sendable {
     public let scoring: ScoringModel
     public let ranking: RankingModel?
     let workload: any Workload
+    let policy: DecisionPolicy
     let view: FeatureView
 
     /// The shape of a workload's decisions.
@@ -47,6 +48,7 @@ public final class Decider: Sendable {
         scoring = usesRequestFeatures ? models.full : models.entityOnly
         ranking = models.ranking
         workload = context.workload
+        policy = DecisionPolicy(context.workload)
         view = context.view
         precondition(shape != .ranking || ranking != nil, "a ranking workload's models include a ranking model")
     }
@@ -73,12 +75,12 @@ public final class Decider: Sendable {
 
     /// Block or approve, from a score (per-decision shape).
     public func action(for request: DecisionRequest, score: Float) -> Action? {
-        DecisionPolicy.action(for: request, score: score, workload: workload)
+        policy.action(for: request, score: score)
     }
 
     /// Whom a campaign contacts, from every entity's score (population shape).
     public func contacts(_ request: DecisionRequest, scored: [(entity: Int32, score: Float)]) -> [Int32] {
-        DecisionPolicy.contacts(for: request, scored: scored, workload: workload)
+        policy.contacts(for: request, scored: scored)
     }
 
     // MARK: Ranking
@@ -138,26 +140,6 @@ public final class Decider: Sendable {
             let ranked = rank(user: request.entity, features: features(request.entity), items, count: Int(request.slateSize))
             return (.ranking(ranked.map(\.item)), ranked.first?.score)
         }
-    }
-}
-
-extension DecisionPolicy {
-    /// A retention campaign: the customers most likely at risk, best first,
-    /// up to the budget (`slateSize`) — but only those worth an offer, whose
-    /// p·(success at the onset)·(typical customer value) beats the offer's
-    /// cost: the business knows its own offer, success rate and customers'
-    /// typical value, not who is at risk since when.
-    public static func contacts(for request: DecisionRequest, scored: [(entity: Int32, score: Float)],
-                                workload: any Workload) -> [Int32] {
-        var floor: Float = 0
-        if let churn = workload as? ChurnWorkload {
-            let p = churn.parameters
-            floor = Float(p.offerCost.dollars / (p.interventionSuccess * p.customerValue.dollars))
-        }
-        return scored.filter { $0.score > floor }
-            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.entity < $1.entity }
-            .prefix(Int(request.slateSize))
-            .map(\.entity)
     }
 }
 

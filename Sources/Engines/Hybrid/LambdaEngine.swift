@@ -24,7 +24,7 @@ public final class LambdaEngine: Engine {
     var catalogue = CatalogueCache()
     /// Speed layers by the snapshot they start after; the oldest serves until
     /// the view for the next snapshot is published.
-    var speed: [(since: SimTime, pipeline: FeaturePipeline)] = []
+    var speed: [SpeedLayer] = []
     var building: (snapshot: SimTime, view: IncrementalFeatures, catalogue: CatalogueFeatures?)?
 
     enum Timer: Int32 { case run = 1, publish = 2 }
@@ -36,7 +36,7 @@ public final class LambdaEngine: Engine {
     }
 
     public func start(_ context: EngineContext) {
-        speed = [(SimTime(microseconds: -1), makeSpeedLayer(context))]
+        speed = [SpeedLayer(since: SimTime(microseconds: -1), pipeline: makeSpeedLayer(context))]
         if let next = configuration.batch.trigger.nextRun(after: SimTime(microseconds: -1), horizon: context.horizon) {
             context.schedule(EngineTimer(engine: index, code: Timer.run.rawValue), at: next)
         }
@@ -52,9 +52,9 @@ public final class LambdaEngine: Engine {
     }
 
     public func arrive(_ event: DomainEvent, _ context: EngineContext) {
-        for i in speed.indices where event.arrivalTime > speed[i].since {
-            speed[i].pipeline.enqueue(event, at: context.now)
-            speed[i].pipeline.advance(to: context.now)
+        for layer in speed where event.arrivalTime > layer.since {
+            layer.pipeline.enqueue(event, at: context.now)
+            layer.pipeline.advance(to: context.now)
         }
         counters.eventsProcessed += 1
     }
@@ -104,7 +104,7 @@ public final class LambdaEngine: Engine {
         counters.busySeconds += duration.seconds * Double(c.workers)
         counters.jobSeconds.append(duration.seconds)
         building = (snapshot, view, items)
-        speed.append((snapshot, makeSpeedLayer(context)))
+        speed.append(SpeedLayer(since: snapshot, pipeline: makeSpeedLayer(context)))
         context.schedule(EngineTimer(engine: index, code: Timer.publish.rawValue), at: snapshot + duration)
     }
 
@@ -112,15 +112,15 @@ public final class LambdaEngine: Engine {
         let now = context.now
         let answeredAt = now + configuration.serving.lookupLatency
         guard let decider else { return Answer(action: nil, answeredAt: answeredAt, fallback: true) }
-        speed[0].pipeline.advance(to: now)
-        let layer = speed[0].pipeline
+        let layer = speed[0]
+        layer.pipeline.advance(to: now)
         let (action, score) = decider.decide(request, features: { features(for: $0, context) }, items: {
             catalogue.items(at: now, decider) {
-                guard let fresh = layer.catalogue else { return nil }
+                guard let fresh = layer.pipeline.catalogue else { return nil }
                 return batchCatalogue.map { $0.snapshot(at: now, mergedWith: fresh) } ?? fresh.snapshot(at: now)
             }
         })
-        return Answer(action: action, answeredAt: answeredAt, score: score, computedAt: now, featuresAsOf: layer.asOf(now),
+        return Answer(action: action, answeredAt: answeredAt, score: score, computedAt: now, featuresAsOf: layer.pipeline.asOf(now),
                       modelVersion: decider.version)
     }
 
@@ -136,10 +136,23 @@ public final class LambdaEngine: Engine {
 
     /// The merged feature vector the serving layer would score now (for tests).
     public func features(for entity: Int32, _ context: EngineContext) -> [Float] {
-        speed[0].pipeline.advance(to: context.now)
-        let layer = speed[0].pipeline
-        return batchView.map { $0.values(for: entity, asOf: context.now, mergedWith: layer.features) }
-            ?? layer.values(for: entity, at: context.now)
+        let layer = speed[0]
+        layer.pipeline.advance(to: context.now)
+        // Optional chaining reads the views in place: binding them would copy each one's definitions per read.
+        return batchView?.values(for: entity, asOf: context.now, mergedWith: layer.pipeline.features)
+            ?? layer.pipeline.values(for: entity, at: context.now)
+    }
+}
+
+/// A speed layer and the snapshot it starts after. A class, so the serving
+/// layer reads the pipeline where it is instead of copying it per decision.
+final class SpeedLayer {
+    let since: SimTime
+    var pipeline: FeaturePipeline
+
+    init(since: SimTime, pipeline: FeaturePipeline) {
+        self.since = since
+        self.pipeline = pipeline
     }
 }
 
