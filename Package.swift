@@ -102,7 +102,7 @@ let package = Package(
         // `tempo bench` suites: throughput measured against reference loops in the same run.
         .target(name: "Bench", dependencies: [
             "SimKernel", "Randomness", "Statistics", "Queueing", "ScenarioSpec", "Workloads", "Models", "Features", "Stores",
-            "Engines", "Simulation", "CSQLiteThreading",
+            "Engines", "Simulation", "Lab", "CSQLiteThreading",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Workloads", "Randomness"]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "Features", "Workloads", "Randomness"]),
         .testTarget(name: "MeasuresTests", dependencies: ["Measures", "Engines", "ScenarioSpec", "SimKernel", "Workloads"]),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "Measures", "Report", "Stores"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Measures", "Report", "Stores", "Engines", "ScenarioSpec"]),
         .testTarget(name: "ResultsTests", dependencies: [
             "Results", "Measures", .product(name: "GRDB", package: "GRDB.swift"),
         ]),

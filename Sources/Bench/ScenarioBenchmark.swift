@@ -1,4 +1,5 @@
 import Foundation
+import Lab
 import ScenarioSpec
 import Simulation
 import SimKernel
@@ -11,10 +12,12 @@ import SimKernel
 ///     let result = try ScenarioBenchmark(path: "Scenarios/fraud.yaml", scale: 1).run()
 ///     print(result.wallSeconds, result.peakResidentBytes)
 ///
-/// The run is what `tempo run Scenarios/fraud.yaml --scale 1` does, less the
-/// summary table: its scenario's warm-up day is simulated too, so the wall
-/// time covers warm-up + horizon. One replication, no warm-up run: a second
-/// would double a long suite and the figure is already minutes-coarse.
+/// The run is what `tempo run Scenarios/fraud.yaml --scale 1 --format json`
+/// does (the same engine groups spread over the same cores), less the
+/// results database and the charts: its scenario's warm-up day is simulated
+/// too, so the wall time covers warm-up + horizon. One replication, no
+/// warm-up run: a second would double a long suite and the figure is already
+/// minutes-coarse.
 public struct ScenarioBenchmark: Sendable {
     public static let goalSeconds = 60.0
     public static let goalBytes = 2 << 30
@@ -61,11 +64,20 @@ public struct ScenarioBenchmark: Sendable {
     public func run(_ sampler: Sampler = Sampler(repetitions: 1, warmup: false, counter: nil)) throws -> Result {
         let plan = try plan()
         let events = EnginesBenchmark.simulatedEvents(plan)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tempo-bench-\(plan.scenario.name)-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var options = LabRun.Options()
+        options.scale = scale
+        options.outputDirectory = out
+        options.formats = [.json]
+        options.resultsDatabase = nil
+        options.gnuplot = nil
         var decisions = 0
         let single = sampler.with(repetitions: 1, warmup: false)
         PeakMemory.reset()
         let rate = try single.measure {
-            decisions = try EnginesBenchmark.simulate(plan)
+            let outcome = try LabRun(options).run(path: path)
+            decisions = outcome.results.engines.reduce(0) { $0 + $1.decisions }
             return events
         }
         return Result(scenario: plan.scenario.name, scale: scale, engines: plan.engines.map { "\($0.name) (\($0.kind.rawValue))" },

@@ -35,6 +35,12 @@ public struct LabRun {
         public var resume = false
         /// The ledger keeps at most about this many rows (a uniform sample of decisions beyond).
         public var ledgerRowBudget = 2_000_000
+        /// Threads for the run's simulations: its replications, each split
+        /// into engine groups (`EngineGroups`). The results do not depend on it.
+        public var jobs = ProcessInfo.processInfo.activeProcessorCount
+        /// At most this many engine groups per replication; 1 runs every
+        /// engine in one simulation (which only the storage costs can tell apart).
+        public var engineGroups = EngineGroups.maximumGroups
         public var progress: @Sendable (Double) -> Void = { _ in }
         public init() {}
     }
@@ -102,41 +108,56 @@ public struct LabRun {
         let started = clock.now
         let startedAt = ISO8601DateFormatter().string(from: Date())
 
-        // Replications on both cores when there are several; each has its own stores and seed.
+        // Every replication (its own seed) split into engine groups, each a
+        // simulation with its own stores, spread over the cores.
         let replications = max(1, options.replications)
-        let jobs = min(replications, ProcessInfo.processInfo.activeProcessorCount)
-        let work = Replications(count: replications)
+        let groups = EngineGroups.partition(plan.engines.map { ($0.name, $0.kind, $0.configuration) }, into: options.engineGroups)
+        let simulations = (0..<replications).flatMap { r in groups.indices.map { (replication: r, group: $0) } }
+        let work = Simulations(count: simulations.count)
         let ledgerPath = options.formats.contains(.csv) ? "\(directory)/ledger.csv" : nil
+        let ledgerParts = groups.indices.map { g in ledgerPath.map { groups.count == 1 ? $0 : "\($0).group\(g)" } }
         let sampleRate = plan.workload.expectedDecisionsPerDay.map {
             min(1, Double(options.ledgerRowBudget) / max(1, $0 * scenario.horizon.seconds / 86_400 * Double(plan.engines.count)))
         } ?? 1
         let progress = options.progress
         let (keptWork, resume) = (options.workDirectory, options.resume)
-        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-            var r = worker
-            while r < replications {
-                work.store(r, Result { try Self.replicate(plan, index: r, ledger: r == 0 ? ledgerPath : nil, sampleRate: sampleRate,
-                                                          work: r == 0 ? keptWork : nil, resume: resume) {
-                    fraction in if r == 0 { progress(fraction) }
-                } })
-                r += jobs
+        DispatchQueue.concurrentPerform(iterations: max(1, min(options.jobs, simulations.count))) { _ in
+            while let k = work.next() {
+                let (r, g) = simulations[k]
+                let kept = r == 0 ? keptWork.map { groups.count == 1 ? $0 : "\($0)/group\(g)" } : nil
+                work.store(k, Result {
+                    try Self.replicate(plan, index: r, engines: groups[g], ledger: r == 0 ? ledgerParts[g] : nil, sampleRate: sampleRate,
+                                       work: kept, resume: resume) { fraction in work.progress(k, fraction, report: progress) }
+                })
             }
         }
-        let runs = try work.results.map { try $0!.get() }
+        let finished = try work.results.map { try $0!.get() }
+        if let ledgerPath, groups.count > 1 {
+            try LedgerFile.merge(ledgerParts.compactMap { $0 }, engines: plan.engines.map(\.name), into: ledgerPath)
+        }
+        // Each replication's figures in engine order, put together from its groups.
+        var runs = Array(repeating: Replicate(engines: plan.engines.count), count: replications)
+        for (k, simulation) in simulations.enumerated() {
+            for (j, i) in groups[simulation.group].enumerated() {
+                runs[simulation.replication].measures[i] = finished[k].measures[j]
+                runs[simulation.replication].counters[i] = finished[k].counters[j]
+                runs[simulation.replication].storageBytes[i] = finished[k].storageBytes
+            }
+        }
 
         let horizon = scenario.horizon.seconds
         let runSeconds = (scenario.warmup + scenario.horizon).seconds
         let model = CostModel(catalog: catalog)
         var engines: [EngineResult] = []
         for (i, e) in plan.engines.enumerated() {
-            let counters = runs.map { $0.counters[i] }
-            let decisionsPerDay = Double(runs[0].measures[i].decisions) / (horizon / 86_400)
-            let storage = [.batch, .lambda, .rerank].contains(e.kind) ? runs[0].storageBytes : 0
+            let counters = runs.map { $0.counters[i]! }
+            let decisionsPerDay = Double(runs[0].measures[i]!.decisions) / (horizon / 86_400)
+            let storage = [.batch, .lambda, .rerank].contains(e.kind) ? runs[0].storageBytes[i] : 0
             let cost = try model.perDay(.init(engine: e.name, kind: e.kind, resources: e.resources, vcpus: e.configuration.vcpus,
                                               speedWorkers: e.configuration.speedWorkers, counters: counters[0], runSeconds: runSeconds,
                                               horizonSeconds: horizon, decisionsPerDay: decisionsPerDay, storageBytes: storage,
                                               candidateWorkers: e.configuration.candidateWorkers))
-            engines.append(ResultsBuilder.engineResult(.init(name: e.name, kind: e.kind, measures: runs.map { $0.measures[i] },
+            engines.append(ResultsBuilder.engineResult(.init(name: e.name, kind: e.kind, measures: runs.map { $0.measures[i]! },
                                                              counters: counters, cost: cost), horizonSeconds: horizon))
             if case .realtime(let c) = e.configuration, let profile = c.latencyProfile { engines[engines.count - 1].noteMeasured(profile) }
         }
@@ -180,18 +201,33 @@ public struct LabRun {
         return Outcome(results: results, directory: directory, warnings: warnings, runID: runID)
     }
 
-    struct Replicate: Sendable {
+    /// One simulation's figures, per engine of its group in plan order.
+    struct GroupRun: Sendable {
         var measures: [EngineMeasures]
         var counters: [EngineCounters]
+        /// The offline and prediction stores it wrote: what its batch-like engines store.
         var storageBytes: Int
     }
 
-    /// One replication: seed S + index, its own stores in a temporary folder.
-    static func replicate(_ plan: SimulationPlan, index: Int, ledger: String?, sampleRate: Double,
-                          work kept: String?, resume: Bool, progress: (Double) -> Void) throws -> Replicate {
+    /// One replication's figures per engine of the plan, filled in from its groups.
+    struct Replicate {
+        var measures: [EngineMeasures?]
+        var counters: [EngineCounters?]
+        var storageBytes: [Int]
+        init(engines: Int) {
+            measures = Array(repeating: nil, count: engines)
+            counters = Array(repeating: nil, count: engines)
+            storageBytes = Array(repeating: 0, count: engines)
+        }
+    }
+
+    /// One replication (seed S + index) of the engines at `engines`, with its
+    /// own stores in a temporary folder (or `work`).
+    static func replicate(_ plan: SimulationPlan, index: Int, engines: [Int], ledger: String?, sampleRate: Double,
+                          work kept: String?, resume: Bool, progress: (Double) -> Void) throws -> GroupRun {
         var plan = plan
         plan.scenario.seed = plan.scenario.seed &+ UInt64(index)
-        let replanned = try SimulationPlan.make(plan.scenario)
+        let replanned = try SimulationPlan.make(plan.scenario).restricted(to: engines)
         let work = kept ?? FileManager.default.temporaryDirectory.appendingPathComponent("tempo-\(getpid())-\(index)-\(UUID().uuidString)").path
         defer { if kept == nil { try? FileManager.default.removeItem(atPath: work) } }
         let simulation = try ScenarioSimulation(replanned, directory: work, resume: resume)
@@ -210,7 +246,7 @@ public struct LabRun {
         let storage = ["offline.sqlite", "predictions.sqlite"].reduce(0) { total, file in
             total + ((try? FileManager.default.attributesOfItem(atPath: "\(work)/\(file)")[.size] as? Int) ?? 0)
         }
-        return Replicate(measures: measures, counters: simulation.engines.map(\.counters), storageBytes: storage)
+        return GroupRun(measures: measures, counters: simulation.engines.map(\.counters), storageBytes: storage)
     }
 
     /// `git describe` of the working tree when run from a checkout; "unknown" elsewhere.
@@ -230,13 +266,37 @@ public struct LabRun {
     }
 }
 
-/// Results of replications filled in from several threads, each slot once.
-final class Replications: @unchecked Sendable {
+/// A run's simulations handed out to worker threads one at a time, their
+/// results filled in once each, and their progress reported as one.
+final class Simulations: @unchecked Sendable {
     private let lock = NSLock()
-    private var slots: [Result<LabRun.Replicate, Error>?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ index: Int, _ result: Result<LabRun.Replicate, Error>) {
+    private var slots: [Result<LabRun.GroupRun, Error>?]
+    private var fractions: [Double]
+    private var handedOut = 0
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+        fractions = Array(repeating: 0, count: count)
+    }
+
+    /// The next simulation to run, or nil when all are taken.
+    func next() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard handedOut < slots.count else { return nil }
+        handedOut += 1
+        return handedOut - 1
+    }
+
+    func store(_ index: Int, _ result: Result<LabRun.GroupRun, Error>) {
         lock.lock(); slots[index] = result; lock.unlock()
     }
-    var results: [Result<LabRun.Replicate, Error>?] { lock.lock(); defer { lock.unlock() }; return slots }
+
+    /// Notes simulation `index`'s progress and reports the mean of all, one report at a time.
+    func progress(_ index: Int, _ fraction: Double, report: (Double) -> Void) {
+        lock.lock(); defer { lock.unlock() }
+        fractions[index] = fraction
+        report(fractions.reduce(0, +) / Double(fractions.count))
+    }
+
+    var results: [Result<LabRun.GroupRun, Error>?] { lock.lock(); defer { lock.unlock() }; return slots }
 }

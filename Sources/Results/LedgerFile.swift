@@ -77,4 +77,72 @@ public final class LedgerFile {
         try flush()
         try handle.close()
     }
+
+    /// Interleaves the ledgers of the simulations a run was split into
+    /// (each with some of the engines) into one at `path`: every part holds
+    /// every sampled decision in the same order, so this streams them a
+    /// decision at a time, its rows in `engines` order, as one simulation of
+    /// all the engines writes them. The parts are removed.
+    /// - Complexity: O(rows); one decision's rows per part in memory.
+    public static func merge(_ parts: [String], engines: [String], into path: String) throws {
+        let order = Dictionary(uniqueKeysWithValues: engines.enumerated().map { ($1, $0) })
+        let readers = try parts.map { try LineReader(path: $0) }
+        for (reader, part) in zip(readers, parts) where reader.next() != header {
+            throw ResultsError("\(part): not a ledger (its first line is not the ledger header)")
+        }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
+            throw ResultsError("cannot write \(path)")
+        }
+        var buffer = Data((header + "\n").utf8)
+        var pending = readers.map { $0.next() }
+        while pending.contains(where: { $0 != nil }) {
+            // The decision whose rows come next: the first field of any part's next line (all agree).
+            guard let first = pending.compactMap({ $0 }).first else { break }
+            let decision = first.prefix { $0 != "," }
+            var rows: [(engine: Int, line: String)] = []
+            for k in readers.indices {
+                while let line = pending[k], line.prefix(while: { $0 != "," }) == decision {
+                    let name = line.split(separator: ",", maxSplits: 2)[1]
+                    guard let engine = order[String(name)] else { throw ResultsError("\(parts[k]): unknown engine '\(name)'") }
+                    rows.append((engine, line))
+                    pending[k] = readers[k].next()
+                }
+            }
+            for row in rows.sorted(by: { $0.engine < $1.engine }) {
+                buffer.append(contentsOf: row.line.utf8)
+                buffer.append(0x0A)
+            }
+            if buffer.count > 1 << 20 {
+                try out.write(contentsOf: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try out.write(contentsOf: buffer)
+        try out.close()
+        for part in parts { try? FileManager.default.removeItem(atPath: part) }
+    }
+}
+
+/// Lines of a text file, read through a buffer (C `getline`), without their newline.
+final class LineReader {
+    private let file: UnsafeMutablePointer<FILE>
+    private var line: UnsafeMutablePointer<CChar>?
+    private var capacity = 0
+
+    init(path: String) throws {
+        guard let file = fopen(path, "r") else { throw ResultsError("cannot read \(path)") }
+        self.file = file
+    }
+
+    deinit {
+        free(line)
+        fclose(file)
+    }
+
+    func next() -> String? {
+        let count = getline(&line, &capacity, file)
+        guard count > 0, let line else { return nil }
+        let length = line[count - 1] == 0x0A ? count - 1 : count
+        return String(decoding: UnsafeRawBufferPointer(start: line, count: length), as: UTF8.self)
+    }
 }

@@ -24,6 +24,13 @@ public struct SimulationPlan: Sendable {
         return try make(scenario)
     }
 
+    /// The same plan with only the engines at `indices`, in that order: one
+    /// of the simulations a run is split into (`EngineGroups`).
+    public func restricted(to indices: [Int]) -> SimulationPlan {
+        SimulationPlan(scenario: scenario, workload: workload, view: view, costProfile: costProfile,
+                       engines: indices.map { engines[$0] })
+    }
+
     /// Validates everything the scenario names; every problem is reported at once.
     public static func make(_ scenario: Scenario) throws(ScenarioError) -> SimulationPlan {
         let profile = try CostProfile.load(for: scenario)

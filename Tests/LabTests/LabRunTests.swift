@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import Measures
 import Report
+import Engines
+import ScenarioSpec
 @testable import Lab
 
 func scenarioFile(_ text: String) throws -> String {
@@ -159,5 +161,84 @@ func results(_ path: String, replications: Int = 1, out: String) throws -> (RunR
         #expect(summary.inputs == 1_500)
         #expect(summary.valid > 0 && summary.rejected > 0, "mutations reach both outcomes")
         #expect(summary.malformed.isEmpty, "\(summary.malformed.first.map { $0.diagnostic } ?? "")")
+    }
+}
+
+/// Engines split into simulations that run side by side (`EngineGroups`).
+@Suite(.serialized) struct EngineGroupTests {
+    let fraudEngines = """
+        name: grouped-fraud
+        seed: 11
+        horizon: 6h
+        warmup: 12h
+        scale: 0.003
+        workload:
+          kind: fraud
+        engines:
+          - {name: nightly, kind: batch, cadence: 3h}
+          - {name: rt, kind: realtime, fallback: batch, fallback_engine: nightly}
+          - {name: oracle, kind: oracle}
+          - {name: baseline, kind: baseline}
+          - {name: stream, kind: streaming, rescore: true}
+          - {name: lambda, kind: lambda, cadence: 3h}
+          - {name: kappa, kind: kappa}
+        """
+
+    func run(_ path: String, out: String, groups: Int, jobs: Int = 2) throws -> RunResults {
+        var options = LabRun.Options()
+        options.outputDirectory = out
+        options.resultsDatabase = nil
+        options.gnuplot = nil
+        options.formats = [.json, .csv]
+        options.engineGroups = groups
+        options.jobs = jobs
+        var r = try LabRun(options).run(path: path).results
+        r.timing = .init(wallSeconds: 0, startedAt: "")
+        return r
+    }
+
+    /// A real-time engine stays with the batch engine it falls back to, the
+    /// engines that may share a feature stream stay together, and the split
+    /// is the same whatever the order of the list.
+    @Test func dependentEnginesShareASimulation() throws {
+        let (plan, _) = try LabRun(LabRun.Options()).plan(path: try scenarioFile(fraudEngines))
+        let engines = plan.engines.map { ($0.name, $0.kind, $0.configuration) }
+        let names = { (groups: [[Int]], list: [(String, EngineKind, EngineConfiguration)]) in
+            Set(groups.map { Set($0.map { list[$0].0 }) })
+        }
+        let groups = EngineGroups.partition(engines)
+        #expect(names(groups, engines) == [["nightly", "rt", "stream", "kappa"], ["oracle", "baseline", "lambda"]])
+        #expect(groups.allSatisfy { $0 == $0.sorted() }, "each group keeps plan order")
+        let reversed = Array(engines.reversed())
+        #expect(names(EngineGroups.partition(reversed), reversed) == names(groups, engines))
+        #expect(EngineGroups.partition(engines, into: 1) == [Array(engines.indices)])
+    }
+
+    /// Splitting the engines over two simulations changes no engine's
+    /// answers: every measure and the ledger are byte for byte those of one
+    /// simulation of all of them. Only the batch-like engines' storage costs
+    /// may differ (each is charged its own simulation's stores). And the number
+    /// of threads changes nothing at all.
+    @Test func splittingEnginesChangesNoAnswer() throws {
+        let path = try scenarioFile(fraudEngines)
+        let out = (path as NSString).deletingLastPathComponent
+        let whole = try run(path, out: out + "/one", groups: 1)
+        let split = try run(path, out: out + "/two", groups: 2)
+        for (a, b) in zip(whole.engines, split.engines) {
+            var b = b
+            if ["batch", "lambda"].contains(a.kind) {
+                // Charged for its own group's stores, which may differ in size.
+                b.costPerDay = a.costPerDay; b.costPer1kPredictions = a.costPer1kPredictions
+                b.valuePerDollar = a.valuePerDollar; b.costBreakdown = a.costBreakdown
+            }
+            #expect(a == b, "engine \(a.name)")
+        }
+        let ledger = { (dir: String) in try String(contentsOfFile: "\(dir)/ledger.csv", encoding: .utf8) }
+        #expect(try ledger(out + "/one") == ledger(out + "/two"))
+        #expect(try ledger(out + "/two").split(separator: "\n").count > 7 * 100, "the ledger holds every engine's rows")
+        #expect(!FileManager.default.fileExists(atPath: out + "/two/ledger.csv.group0"), "the parts are merged away")
+
+        let oneThread = try run(path, out: out + "/three", groups: 2, jobs: 1)
+        #expect(try ResultsJSON.encode(oneThread) == ResultsJSON.encode(split))
     }
 }

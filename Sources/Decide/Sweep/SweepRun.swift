@@ -125,6 +125,8 @@ public struct Sweep: @unchecked Sendable {
                 let record = Result { () throws -> SweepRunRecord in
                     let point = try scenario(forRun: i)
                     var o = options
+                    // The sweep's points share the cores; each runs its engine groups in turn (same results either way).
+                    o.jobs = 1
                     o.outputDirectory = FileManager.default.temporaryDirectory
                         .appendingPathComponent("tempo-sweep-\(getpid())-\(i)-\(UUID().uuidString)").path
                     defer { try? FileManager.default.removeItem(atPath: o.outputDirectory!) }
