@@ -27,9 +27,12 @@ public struct ModelsBenchmark: Sendable {
     public var includeNumpy: Bool
     /// Seed of the feature matrix and weights.
     public var seed: UInt64
+    /// Rows scored in one timed run, in whole passes over the matrix (at least one).
+    public var rowsPerRun: Int
 
     public init(rows: Int = 10_000_000, columns: Int = 16, repetitions: Int = 5,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, includeNumpy: Bool = true, seed: UInt64 = 1) {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, includeNumpy: Bool = true, seed: UInt64 = 1,
+                rowsPerRun: Int = 1 << 25) {
         precondition(rows >= 1 && columns >= 1 && repetitions >= 1 && threads >= 1,
                      "rows, columns, repetitions and threads must be positive")
         self.rows = rows
@@ -38,6 +41,7 @@ public struct ModelsBenchmark: Sendable {
         self.threads = threads
         self.includeNumpy = includeNumpy
         self.seed = seed
+        self.rowsPerRun = rowsPerRun
     }
 
     public struct Result: Sendable, Codable, Equatable {
@@ -114,11 +118,11 @@ public struct ModelsBenchmark: Sendable {
         }
     }
 
-    /// Passes over the matrix in one timed run: enough for about 2²⁵ rows, so
-    /// a run lasts a tenth of a second or more. One pass over a million rows
-    /// is a few milliseconds, where a thread's wake-up or one descheduling
-    /// moved the two-thread figure by 2× between back-to-back runs.
-    var passesPerRun: Int { max(1, (1 << 25) / rows) }
+    /// Passes over the matrix in one timed run: by default enough for about
+    /// 2²⁵ rows, so a run lasts a tenth of a second or more. One pass over a
+    /// million rows is a few milliseconds, where a thread's wake-up or one
+    /// descheduling moved the two-thread figure by 2× between back-to-back runs.
+    var passesPerRun: Int { max(1, rowsPerRun / rows) }
 
     /// Builds the matrix (seeded), then times the batch kernel on one and on
     /// `threads` threads, the per-record path, and numpy if asked.

@@ -29,8 +29,9 @@ public struct ReportWriter: Sendable {
     ///
     ///     let warnings = try ReportWriter().write(results, to: "Reports/fraud")
     ///
-    /// - Returns: warnings to show the user, one line each: gnuplot missing,
-    ///   or a script it failed on with its error output.
+    /// - Returns: warnings to show the user, one line each: gnuplot missing
+    ///   (when there is a chart to draw), or a script it failed on with its
+    ///   error output.
     /// - Throws: `ReportWriter.Failure` when a file cannot be written.
     public func write(_ results: RunResults, to directory: String) throws -> [String] {
         let chartsDirectory = directory + "/charts"
@@ -62,7 +63,7 @@ public struct ReportWriter: Sendable {
                     states[chart.name] = .rendered
                 }
             }
-        } else {
+        } else if !charts.isEmpty {
             let which = gnuplot.map { "gnuplot not found at \($0)" } ?? "gnuplot not found"
             warnings.append("\(which): charts not rendered; the .gp files are in \(chartsDirectory) (run `gnuplot NAME.gp` there)")
             for chart in charts { states[chart.name] = .notRendered("gnuplot was not found") }

@@ -6,7 +6,7 @@ import Testing
     /// A small run produces positive rates and the JSON keys the CLI and
     /// reports read.
     @Test func smallRunEncodesTheDocumentedKeys() throws {
-        let result = ModelsBenchmark(rows: 20_000, columns: 16, repetitions: 2, includeNumpy: false).run()
+        let result = ModelsBenchmark(rows: 20_000, columns: 16, repetitions: 2, includeNumpy: false, rowsPerRun: 20_000).run()
         #expect(result.vectorizedRowsPerSecond > 0 && result.perRecordRowsPerSecond > 0)
         #expect(result.numpyRowsPerSecond == nil && result.vectorizedOverNumpy == nil && result.parallelOverNumpy == nil && result.numpyNote != nil)
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result)) as? [String: Any]
