@@ -33,6 +33,20 @@ public struct Figure: Sendable, Codable, Equatable {
 
     /// The suite part of the name.
     public var suite: String { String(name.prefix { $0 != "/" }) }
+
+    /// Each figure as it came out in its median round (by the CPU ratio, the
+    /// lower middle one for an even count), in the first round's order: runs
+    /// of a whole suite differ by more than the timed runs inside one do
+    /// (where the process's memory landed, what the host's neighbours did),
+    /// so a baseline recorded over several rounds sits at their middle.
+    public static func medians(of rounds: [[Figure]]) -> [Figure] {
+        guard let first = rounds.first else { return [] }
+        return first.map { figure in
+            let all = rounds.compactMap { round in round.first { $0.name == figure.name } }
+                .sorted { ($0.cpuRatio ?? $0.ratio ?? 0) < ($1.cpuRatio ?? $1.ratio ?? 0) }
+            return all[(all.count - 1) / 2]
+        }
+    }
 }
 
 /// Which ratio to the reference loop baselines compare.

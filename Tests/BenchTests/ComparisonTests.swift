@@ -192,6 +192,20 @@ func verdicts(_ c: Comparison) -> [String: Comparison.Verdict] {
         #expect(otherSizes.benchmarks.isEmpty, "a full run does not keep a quick file's entries")
     }
 
+    /// `--rounds`: each figure comes whole from its median round by CPU
+    /// ratio (its wall ratio and rate with it), the lower middle of an even count.
+    @Test func eachFigureIsTakenFromItsMedianRound() {
+        let rounds = [[figure("a/x", ratio: 3, wall: 30), figure("a/y", ratio: 1)],
+                      [figure("a/x", ratio: 1, wall: 10), figure("a/y", ratio: 5)],
+                      [figure("a/x", ratio: 2, wall: 20), figure("a/y", ratio: 4)]]
+        let medians = Figure.medians(of: rounds)
+        #expect(medians.map(\.name) == ["a/x", "a/y"])
+        #expect(medians.map(\.cpuRatio) == [2, 4])
+        #expect(medians[0].ratio == 20, "the wall ratio comes from the same round")
+        #expect(Figure.medians(of: Array(rounds.prefix(2))).map(\.cpuRatio) == [1, 1])
+        #expect(Figure.medians(of: []).isEmpty)
+    }
+
     @Test func tolerancesAreReadAsPercentagesOrFractions() throws {
         let json = #"{"format": 1, "quick": true, "tolerance": 0.2, "benchmarks": {"a/x": {"ratio": 1.5, "tolerance": "12.5%"}}}"#
         let b = try JSONDecoder().decode(Baseline.self, from: Data(json.utf8))
