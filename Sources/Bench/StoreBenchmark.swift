@@ -127,7 +127,7 @@ enum RawInsert {
         func exec(_ sql: String) throws {
             guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw BenchError(String(cString: sqlite3_errmsg(db))) }
         }
-        try exec("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")  // the prediction store's settings
+        try exec("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")  // the prediction store's settings
         try exec("""
             CREATE TABLE predictions (key INTEGER PRIMARY KEY, entity INTEGER NOT NULL, run_id INTEGER NOT NULL,
                 partition INTEGER NOT NULL, score REAL NOT NULL, model_version TEXT NOT NULL,
