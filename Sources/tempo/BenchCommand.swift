@@ -92,9 +92,9 @@ struct BenchCommand: ParsableCommand {
             print(counter.note)
         }
         let runner = BenchRunner(sampler: sampler)
-        var rounds: [[SuiteReport]] = []
-        for round in 1...self.rounds {
-            if self.rounds > 1 && !json { print("round \(round) of \(self.rounds)") }
+        var roundReports: [[SuiteReport]] = []
+        for round in 1...rounds {
+            if rounds > 1 && !json { print("round \(round) of \(rounds)") }
             var reports: [SuiteReport] = []
             for suite in makeSuites(names, scenario: scenario) {
                 if json { printError("running \(suite.name)…") }
@@ -106,11 +106,11 @@ struct BenchCommand: ParsableCommand {
                 reports.append(report)
                 if !json { print(describe(report)) }
             }
-            rounds.append(reports)
+            roundReports.append(reports)
         }
-        var reports = rounds[rounds.count - 1]
-        if rounds.count > 1 {
-            for i in reports.indices { reports[i].figures = Figure.medians(of: rounds.map { $0[i].figures }) }
+        var reports = roundReports[roundReports.count - 1]
+        if roundReports.count > 1 {
+            for i in reports.indices { reports[i].figures = Figure.medians(of: roundReports.map { $0[i].figures }) }
         }
 
         var output = BenchReport(quick: quick, repetitions: sampler.repetitions, instructionCounter: counter.note,

@@ -33,13 +33,16 @@ let smallFraud = """
       - {name: baseline, kind: baseline}
     """
 
-func results(_ path: String, replications: Int = 1, out: String) throws -> (RunResults, Data) {
+/// A run's results without its wall-clock fields, and their results.json bytes; `configure` adjusts the options.
+func results(_ path: String, replications: Int = 1, out: String,
+             configure: (inout LabRun.Options) -> Void = { _ in }) throws -> (RunResults, Data) {
     var options = LabRun.Options()
     options.outputDirectory = out
     options.resultsDatabase = nil
     options.replications = replications
     options.gnuplot = nil
     options.formats = [.json]
+    configure(&options)
     var r = try LabRun(options).run(path: path).results
     r.timing = .init(wallSeconds: 0, startedAt: "")
     return (r, try ResultsJSON.encode(r))
@@ -185,16 +188,11 @@ func results(_ path: String, replications: Int = 1, out: String) throws -> (RunR
         """
 
     func run(_ path: String, out: String, groups: Int, jobs: Int = 2) throws -> RunResults {
-        var options = LabRun.Options()
-        options.outputDirectory = out
-        options.resultsDatabase = nil
-        options.gnuplot = nil
-        options.formats = [.json, .csv]
-        options.engineGroups = groups
-        options.jobs = jobs
-        var r = try LabRun(options).run(path: path).results
-        r.timing = .init(wallSeconds: 0, startedAt: "")
-        return r
+        try results(path, out: out) { options in
+            options.formats = [.json, .csv]
+            options.engineGroups = groups
+            options.jobs = jobs
+        }.0
     }
 
     /// A real-time engine stays with the batch engine it falls back to, the
