@@ -3,6 +3,7 @@ import Foundation
 import GRDBSQLite
 import Randomness
 import SimKernel
+import Simulation
 import Stores
 import Workloads
 
@@ -65,13 +66,14 @@ public struct StoreBenchmark: Sendable {
         let events = Self.arrivals(rows, entities: entities)
         let offline = try sampler.measure {
             let store = try OfflineStore(path: "\(directory)/offline-\(next()).sqlite")
+            let progress = ArrivalProgress()
             var start = 0
             while start < events.count {
                 let end = min(start + Self.offlineBatch, events.count)
-                store.appendInBackground(Array(events[start..<end]))
+                try store.load(Array(events[start..<end]), completeThrough: events[end - 1].arrivalTime, publishingTo: progress)
                 start = end
             }
-            try store.waitForAppends()
+            _ = try store.finishLoading(publishingTo: progress)
             return events.count
         }
         return Result(rows: rows, rowsPerSecond: store, rawRowsPerSecond: raw, offlineEventsPerSecond: offline, entities: entities)
@@ -79,8 +81,8 @@ public struct StoreBenchmark: Sendable {
 
     /// Entities the offline-store events are spread over: the fraud workload's users at scale 0.1.
     public var entities = 200_000
-    /// Events per offline-store append, as a run hands them over.
-    static let offlineBatch = OfflineStore.backgroundBatch
+    /// Events per offline-store append, as a run's loader appends them.
+    static let offlineBatch = OfflineMaterialization.batchSize
 
     /// `n` authorizations a few dozen microseconds apart, each for a random
     /// entity, arriving up to a second after they happened, in arrival order.
@@ -111,7 +113,7 @@ extension StoreBenchmark: BenchSuite {
             rateLine("prediction store rows/s", r.rowsPerSecond),
             rateLine("raw sqlite3 C API rows/s", r.rawRowsPerSecond),
             String(format: "  store / raw %.2f (goal ≥ 0.90)", r.ratio),
-            "offline store — \(rows) arrived events over \(r.entities) entities, appended in \(Self.offlineBatch / 1000)k batches on the writer thread",
+            "offline store — \(rows) arrived events over \(r.entities) entities, appended in \(Self.offlineBatch / 1000)k batches as a run's loader appends them",
             rateLine("offline store events/s", r.offlineEventsPerSecond),
         ], details: r)
     }

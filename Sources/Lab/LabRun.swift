@@ -42,6 +42,9 @@ public struct LabRun {
         /// engine in one simulation (which only the storage costs can tell apart).
         public var engineGroups = EngineGroups.maximumGroups
         public var progress: @Sendable (Double) -> Void = { _ in }
+        /// Offline stores to share with other runs of the same workload (a
+        /// sweep's points); nil: the run loads its own, shared by its simulations.
+        public var offlineStores: OfflineStores?
         public init() {}
     }
 
@@ -121,13 +124,15 @@ public struct LabRun {
         } ?? 1
         let progress = options.progress
         let (keptWork, resume) = (options.workDirectory, options.resume)
+        let offlineStores = options.offlineStores ?? OfflineStores(directory: keptWork)
+        defer { if options.offlineStores == nil { offlineStores.close() } }
         DispatchQueue.concurrentPerform(iterations: max(1, min(options.jobs, simulations.count))) { _ in
             while let k = work.next() {
                 let (r, g) = simulations[k]
                 let kept = r == 0 ? keptWork.map { groups.count == 1 ? $0 : "\($0)/group\(g)" } : nil
                 work.store(k, Result {
                     try Self.replicate(plan, index: r, engines: groups[g], ledger: r == 0 ? ledgerParts[g] : nil, sampleRate: sampleRate,
-                                       work: kept, resume: resume) { fraction in work.progress(k, fraction, report: progress) }
+                                       work: kept, resume: resume, offlineStores: offlineStores) { fraction in work.progress(k, fraction, report: progress) }
                 })
             }
         }
@@ -205,7 +210,7 @@ public struct LabRun {
     struct GroupRun: Sendable {
         var measures: [EngineMeasures]
         var counters: [EngineCounters]
-        /// The offline and prediction stores it wrote: what its batch-like engines store.
+        /// The offline store it read and the prediction store it wrote: what its batch-like engines store.
         var storageBytes: Int
     }
 
@@ -222,15 +227,18 @@ public struct LabRun {
     }
 
     /// One replication (seed S + index) of the engines at `engines`, with its
-    /// own stores in a temporary folder (or `work`).
+    /// own prediction store in a temporary folder (or `work`), reading the
+    /// offline store of its workload from `offlineStores`.
     static func replicate(_ plan: SimulationPlan, index: Int, engines: [Int], ledger: String?, sampleRate: Double,
-                          work kept: String?, resume: Bool, progress: (Double) -> Void) throws -> GroupRun {
+                          work kept: String?, resume: Bool, offlineStores: OfflineStores,
+                          progress: (Double) -> Void) throws -> GroupRun {
         var plan = plan
         plan.scenario.seed = plan.scenario.seed &+ UInt64(index)
         let replanned = try SimulationPlan.make(plan.scenario).restricted(to: engines)
         let work = kept ?? FileManager.default.temporaryDirectory.appendingPathComponent("tempo-\(getpid())-\(index)-\(UUID().uuidString)").path
         defer { if kept == nil { try? FileManager.default.removeItem(atPath: work) } }
-        let simulation = try ScenarioSimulation(replanned, directory: work, resume: resume)
+        let offline = try offlineStores.materialization(for: replanned)
+        let simulation = try ScenarioSimulation(replanned, directory: work, resume: resume, offline: offline)
         let start = SimTime.zero + plan.scenario.warmup
         var measures = replanned.engines.map { _ in EngineMeasures(start: start, end: start + plan.scenario.horizon) }
         let ledgerFile = try ledger.map { try LedgerFile(path: $0, engines: replanned.engines.map(\.name), sampleRate: sampleRate) }
@@ -243,9 +251,8 @@ public struct LabRun {
             try ledgerFile?.record(decision, answers, values: values)
         }
         try ledgerFile?.close()
-        let storage = ["offline.sqlite", "predictions.sqlite"].reduce(0) { total, file in
-            total + ((try? FileManager.default.attributesOfItem(atPath: "\(work)/\(file)")[.size] as? Int) ?? 0)
-        }
+        let storage = try offline.waitUntilLoaded()
+            + ((try? FileManager.default.attributesOfItem(atPath: "\(work)/predictions.sqlite")[.size] as? Int) ?? 0)
         return GroupRun(measures: measures, counters: simulation.engines.map(\.counters), storageBytes: storage)
     }
 

@@ -24,7 +24,6 @@ public final class ScenarioSimulation {
     public private(set) var engines: [any Engine] = []
     public private(set) var models: TrainedModels?
     public let context: EngineContext
-    var offlineBuffer: [DomainEvent] = []
     var training = TrainingSample()
 
     enum RunEvent {
@@ -37,32 +36,30 @@ public final class ScenarioSimulation {
     /// The fits so far: the first at the end of warm-up, then one per `retrain`.
     public private(set) var fits = 0
 
+    /// The offline store's load when this simulation started its own (no shared `offline` given).
+    let ownOffline: OfflineMaterialization?
+
     /// With `resume`, the prediction store left by an interrupted run of the
     /// same scenario is kept: the run is deterministic, so it replays to the
     /// same jobs, and their finished partitions (checkpointed with their rows)
     /// are not written again. The offline store is derived from the workload
-    /// and always rebuilt.
-    public init(_ plan: SimulationPlan, directory: String, resume: Bool = false) throws {
+    /// and always rebuilt: loaded by `offline`, shared with other simulations
+    /// of the same workload, or else by a load of this simulation's own in `directory`.
+    public init(_ plan: SimulationPlan, directory: String, resume: Bool = false, offline shared: OfflineMaterialization? = nil) throws {
         self.plan = plan
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for file in resume ? ["offline.sqlite"] : ["offline.sqlite", "predictions.sqlite"] {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: "\(directory)/\(file)\(suffix)") }
+        if !resume {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: "\(directory)/predictions.sqlite\(suffix)") }
         }
-        let offline = try OfflineStore(path: "\(directory)/offline.sqlite")
+        ownOffline = shared == nil ? try OfflineMaterialization(plan, path: "\(directory)/offline.sqlite") : nil
+        let offline = try (shared ?? ownOffline!).reader()
         let predictions = try PredictionStore(path: "\(directory)/predictions.sqlite")
         let scenario = plan.scenario
         let randomness = RandomSource(seed: scenario.seed).source("engines")
-        var buffer: () -> [DomainEvent] = { [] }
-        // Arrivals are written on the store's writer thread while the run goes on; every read waits for them.
-        let flush: () throws -> Void = { offline.appendInBackground(buffer()) }
         context = EngineContext(workload: plan.workload, view: plan.view, offlineStore: offline, predictionStore: predictions,
                                 randomness: randomness, horizon: SimTime.zero + scenario.warmup + scenario.horizon,
-                                measureFrom: SimTime.zero + scenario.warmup, flushOfflineStore: { try flush() })
-        buffer = { [unowned self] in
-            defer { self.offlineBuffer.removeAll(keepingCapacity: true) }
-            return self.offlineBuffer
-        }
+                                measureFrom: SimTime.zero + scenario.warmup)
         for (i, engine) in plan.engines.enumerated() {
             let made = engine.configuration.makeEngine(name: engine.name, index: Int32(i), randomness: randomness)
             engines.append(made)
@@ -70,6 +67,8 @@ public final class ScenarioSimulation {
         }
         training = TrainingSample(randomness: RandomSource(seed: scenario.seed).source("training").stream("sample"))
     }
+
+    deinit { ownOffline?.cancel() }
 
     /// Runs warm-up and horizon. `progress` gets the fraction of virtual time done.
     public func run(progress: (Double) -> Void = { _ in },
@@ -107,8 +106,6 @@ public final class ScenarioSimulation {
                     }
                 }
             case .arrival(let e):
-                offlineBuffer.append(e)
-                if offlineBuffer.count >= OfflineStore.backgroundBatch { try context.syncOfflineStore() }
                 for engine in engines { engine.arrive(e, context) }
             case .timer(let t):
                 engines[Int(t.engine)].fire(t, context)
@@ -124,7 +121,7 @@ public final class ScenarioSimulation {
         }
         context.now = end
         for engine in engines { engine.finish(context) }
-        try context.offlineStore.waitForAppends()
+        ownOffline?.cancel()  // (a load that ran to the horizon is already done)
         progress(1)
     }
 

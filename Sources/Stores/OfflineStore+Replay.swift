@@ -13,7 +13,7 @@ extension OfflineStore {
     /// - Complexity: O(events in the overlapping batches), each batch sorted on its own.
     public func forEachArrival(after: SimTime = SimTime(microseconds: .min), upTo: SimTime,
                                _ body: (DomainEvent) throws -> Void) throws {
-        try waitForAppends()
+        try awaitArrivals(through: upTo)
         try database.read { db in
             for span in try arrivalSpans(db, after: after, upTo: upTo) {
                 try EventRows.read(db, sql: """

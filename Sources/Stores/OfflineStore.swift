@@ -18,15 +18,31 @@ import Workloads
 /// `batches` table keeps each batch's rowid range and arrival-time range,
 /// so an arrival query reads only the batches that overlap it. (An arrival
 /// index cost a third of every append.)
+///
+/// Every read is bounded by arrival time, so a store may hold arrivals
+/// later than the reader's present. A run's store is filled that way, ahead
+/// of the simulations, by a loader on a thread of its own (`load`, from
+/// Simulation's `OfflineMaterialization`); each simulation reads through its
+/// own connection (`init(readingFrom:progress:)`), and a read first waits
+/// until the loader has committed every arrival up to its bound.
 public final class OfflineStore: @unchecked Sendable {
     let database: DatabaseQueue
-    /// Appends on the writer thread (`appendInBackground`).
-    let background: BackgroundWriter
+    /// A reader's view of how far the loader has got; nil for a store whose appends are all in.
+    let progress: ArrivalProgress?
+    /// Loader side: rows the open load transaction takes before it commits
+    /// unless a reader needs them sooner. A commit writes every page the
+    /// transaction touched, and a batch's rows touch most of the entity index
+    /// (its entities are spread over all of it): committing per 100k batch
+    /// rewrote the whole index a hundred times a simulated day.
+    let rowsPerCommit: Int
+    /// Rows in the open load transaction (loader thread only).
+    private var uncommittedRows = 0
 
     public init(path: String, rowsPerCommit: Int = 2_000_000) throws {
-        // Background appends leave their transaction open between batches (`appendInBackground`).
+        // A load leaves its transaction open between batches (`load`).
         database = try SQLiteFile.open(path, allowsOpenTransactions: true)
-        background = BackgroundWriter(database: database, rowsPerCommit: rowsPerCommit)
+        progress = nil
+        self.rowsPerCommit = rowsPerCommit
         try database.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS events (
@@ -40,112 +56,59 @@ public final class OfflineStore: @unchecked Sendable {
         }
     }
 
-    /// Dropping the store waits for its background appends and commits them.
-    /// (The writer's tasks hold the `BackgroundWriter`, not the store, so this
-    /// runs when the caller lets go, never on the writer thread.)
-    deinit { try? background.waitForAppends() }
+    /// A connection of its own to the store at `path` (already created),
+    /// which a loader is filling: every read waits, through `progress`, until
+    /// the arrivals it asks for are committed.
+    public init(readingFrom path: String, progress: ArrivalProgress) throws {
+        database = try SQLiteFile.open(path)
+        self.progress = progress
+        rowsPerCommit = 0
+    }
 
     /// Appends events in one transaction through the bulk path. - Complexity: O(n log N)
     public func append(_ events: [DomainEvent]) throws {
-        try waitForAppends()
-        try insert(events)
-    }
-
-    /// Appends events on the store's writer thread and returns at once: the
-    /// caller goes on while SQLite works on the other core. Batches are
-    /// written in the order they were handed over, exactly as `append` would
-    /// write them, and every read of the store first waits for them
-    /// (`waitForAppends`), so what a read sees does not depend on the timing.
-    ///
-    /// Background batches share one open transaction, committed when a read
-    /// needs them or after `rowsPerCommit` rows. A commit writes every page
-    /// the transaction touched, and a batch's rows touch most of the entity
-    /// index (its entities are spread over all of it): committing per 100k
-    /// batch rewrote the whole index a hundred times a simulated day (about
-    /// 87 GB written by a full-scale fraud run). - Complexity: O(n log N) on the writer thread
-    public func appendInBackground(_ events: [DomainEvent]) { background.append(events) }
-
-    /// Arrivals a run gathers before it hands them to `appendInBackground`:
-    /// large enough to amortise an append, small enough to keep the run's
-    /// buffer and the writer's queue a few MB.
-    public static let backgroundBatch = 100_000
-
-    /// Waits until every background append is written and committed; throws the first that failed.
-    public func waitForAppends() throws { try background.waitForAppends() }
-
-    /// The writer thread's side of the store: its queue, its open
-    /// transaction, and the first failure.
-    final class BackgroundWriter: @unchecked Sendable {
-        let database: DatabaseQueue
-        /// Background appends, one batch after another, in the order they were handed over.
-        let queue = DispatchQueue(label: "tempo.offline-store.writer")
-        /// Batches handed over and not yet written: bounded, so a writer that falls behind holds the caller back.
-        let inFlight = DispatchSemaphore(value: 4)
-        /// Rows the open transaction takes before it commits: about a fifth of
-        /// a full-scale fraud day, so a commit still bounds what a crash or a
-        /// failed append loses to seconds of work.
-        let rowsPerCommit: Int
-        /// Rows in the open transaction (writer thread only).
-        private var uncommittedRows = 0
-        /// The first append that failed (guarded by `lock`): thrown by the next wait.
-        private var failure: Error?
-        private let lock = NSLock()
-
-        init(database: DatabaseQueue, rowsPerCommit: Int) {
-            self.database = database
-            self.rowsPerCommit = rowsPerCommit
-        }
-
-        func append(_ events: [DomainEvent]) {
-            guard !events.isEmpty else { return }
-            inFlight.wait()
-            queue.async { [self] in
-                defer { inFlight.signal() }
-                onWriter {
-                    try database.inDatabase { db in
-                        if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
-                        try OfflineStore.insertRows(db, events)
-                        uncommittedRows += events.count
-                        if uncommittedRows >= rowsPerCommit {
-                            try db.commit()
-                            uncommittedRows = 0
-                        }
-                    }
-                }
-            }
-        }
-
-        func waitForAppends() throws {
-            queue.sync {
-                onWriter {
-                    try database.inDatabase { db in if db.isInsideTransaction { try db.commit() } }
-                    uncommittedRows = 0
-                }
-            }
-            lock.lock()
-            defer { lock.unlock() }
-            if let failure { throw failure }
-        }
-
-        /// Runs writer-thread work; a failure rolls the open transaction back and is kept for the next wait.
-        private func onWriter(_ body: () throws -> Void) {
-            do { try body() } catch {
-                try? database.inDatabase { db in if db.isInsideTransaction { try db.rollback() } }
-                uncommittedRows = 0
-                lock.lock()
-                if failure == nil { failure = error }
-                lock.unlock()
-            }
-        }
-    }
-
-    func insert(_ events: [DomainEvent]) throws {
         guard !events.isEmpty else { return }
         try database.inTransaction { db in
             try Self.insertRows(db, events)
             return .commit
         }
     }
+
+    /// Loader side: appends a batch of arrivals such that every arrival at or
+    /// before `completeThrough` is in it or an earlier one. The batch goes
+    /// into the open load transaction, committed past `rowsPerCommit` rows or
+    /// as soon as a reader of `progress` waits for arrivals it holds; each
+    /// commit is published to `progress`. - Complexity: O(n log N)
+    public func load(_ events: [DomainEvent], completeThrough: SimTime, publishingTo progress: ArrivalProgress) throws {
+        try database.inDatabase { db in
+            if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
+            if !events.isEmpty { try Self.insertRows(db, events) }
+            uncommittedRows += events.count
+            if uncommittedRows >= rowsPerCommit || progress.isWaitedFor(through: completeThrough) {
+                try db.commit()
+                uncommittedRows = 0
+                progress.publish(committedThrough: completeThrough)
+            }
+        }
+    }
+
+    /// Loader side: commits the last batches and tells every reader the
+    /// store is complete. Returns the store's size in bytes (its pages, in
+    /// the file and in the write-ahead log alike: the same for the same
+    /// appends, whenever a checkpoint ran).
+    public func finishLoading(publishingTo progress: ArrivalProgress) throws -> Int {
+        let bytes = try database.inDatabase { db in
+            if db.isInsideTransaction { try db.commit() }
+            uncommittedRows = 0
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            return pages * (try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
+        }
+        progress.publish(committedThrough: .never)
+        return bytes
+    }
+
+    /// Waits until every arrival at or before `time` is readable (at once for a store whose appends are all in).
+    public func awaitArrivals(through time: SimTime) throws { try progress?.wait(through: time) }
 
     /// Inserts one batch and its `batches` row inside the caller's transaction.
     static func insertRows(_ db: Database, _ events: [DomainEvent]) throws {
@@ -178,14 +141,14 @@ public final class OfflineStore: @unchecked Sendable {
     }
 
     public func count() throws -> Int {
-        try waitForAppends()
+        try awaitArrivals(through: .never)
         return try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 }
     }
 
     /// One entity's events that had arrived by `arrivedBy`, with event time in
     /// (`after`, `upTo`], in event-time order (ties in insertion order).
     public func events(for entity: Int32, arrivedBy: SimTime, after: SimTime, upTo: SimTime) throws -> [DomainEvent] {
-        try withPointReads { try $0.events(for: entity, arrivedBy: arrivedBy, after: after, upTo: upTo) }
+        try withPointReads(arrivedBy: arrivedBy) { try $0.events(for: entity, arrivedBy: arrivedBy, after: after, upTo: upTo) }
     }
 
     /// Runs `body` in one read transaction in which any number of
@@ -194,8 +157,8 @@ public final class OfflineStore: @unchecked Sendable {
     /// cost a transaction apiece, and GRDB compiling its own statements
     /// resets the connection's authorizer, which expires every prepared
     /// statement and makes SQLite re-prepare ours on its next step.
-    public func withPointReads<T>(_ body: (PointReads) throws -> T) throws -> T {
-        try waitForAppends()
+    public func withPointReads<T>(arrivedBy: SimTime, _ body: (PointReads) throws -> T) throws -> T {
+        try awaitArrivals(through: arrivedBy)
         return try database.read { db in
             let statement = try db.makeStatement(sql: """
                 SELECT entity, event_time, arrival_time, kind, item, amount FROM events
@@ -226,7 +189,7 @@ public final class OfflineStore: @unchecked Sendable {
     /// scan a full batch job makes. With `only`, just those entities.
     public func forEachEntity(arrivedBy: SimTime, eventTimeAfter: SimTime, only: [Int32]? = nil,
                               _ body: (Int32, [DomainEvent]) throws -> Void) throws {
-        try waitForAppends()
+        try awaitArrivals(through: arrivedBy)
         try database.read { db in
             var current: Int32 = -1
             var batch: [DomainEvent] = []
@@ -256,7 +219,7 @@ public final class OfflineStore: @unchecked Sendable {
 
     /// Entities with at least one arrival in (`after`, `upTo`]: what an incremental batch run recomputes.
     public func entitiesWithArrivals(after: SimTime, upTo: SimTime) throws -> [Int32] {
-        try waitForAppends()
+        try awaitArrivals(through: upTo)
         return try database.read { db in
             var entities = Set<Int32>()
             for span in try arrivalSpans(db, after: after, upTo: upTo) {
@@ -306,7 +269,7 @@ public final class OfflineStore: @unchecked Sendable {
 
     /// Deletes events that happened at or before `time`: a retention policy.
     public func deleteEvents(upTo time: SimTime) throws {
-        try waitForAppends()
+        precondition(progress == nil, "a store being loaded is read only")
         try database.write { db in try db.execute(sql: "DELETE FROM events WHERE event_time <= ?", arguments: [time.microseconds]) }
     }
 

@@ -43,7 +43,12 @@ extension OfflineStore {
     public func trainingSet(_ view: FeatureView, labels: [(entity: Int32, time: SimTime, label: Bool)],
                             join: JoinMode = .pointInTime) throws -> TrainingSet {
         var set = TrainingSet()
-        try withPointReads { reads in
+        let arrivedBy: SimTime
+        switch join {
+        case .pointInTime: arrivedBy = labels.map(\.time).max() ?? .zero
+        case .leaky: arrivedBy = .never
+        }
+        try withPointReads(arrivedBy: arrivedBy) { reads in
             for l in labels {
                 let (upTo, arrivedBy): (SimTime, SimTime)
                 switch join {

@@ -26,6 +26,7 @@ import ScenarioSpec
         }
         #expect(Sweep.runs(ofShard: 0, of: 2, total: 3) == [0, 2])
         let (identity, runs) = try SweepDatabase.merge(shards.reversed(), into: "\(folder)/merged.sqlite")
+        // Shard 1's point read an offline store loaded for it alone; in `one` all three points read one shared store.
         #expect(try SweepResults(identity: identity, runs: runs).json() == one, "merged shards equal the single-machine sweep")
         let reread = try SweepDatabase(path: "\(folder)/merged.sqlite")
         #expect(try SweepResults(identity: reread.identity(), runs: reread.runs()).json() == one)

@@ -53,41 +53,69 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
         #expect(changed == [1, 2])
     }
 
-    /// Background appends share an open transaction (committed past
-    /// `rowsPerCommit` rows, before any read, and when the store goes away):
-    /// reads between appends, across commits, and from a new connection after
-    /// the store is dropped all see exactly what synchronous appends give.
-    @Test func backgroundAppendsCommitBeforeEveryReadAndOnClose() throws {
+    /// A store loaded on another thread while a reader reads it: each read
+    /// waits until every arrival up to its bound is committed, then answers
+    /// exactly what a store holding everything answers for that bound —
+    /// whatever the timing. The loader never commits by size here
+    /// (`rowsPerCommit` huge): the reads finish only because it commits when
+    /// a reader waits. And a failed load fails the reads waiting on it.
+    @Test func readsOfAStoreBeingLoadedWaitForTheirArrivalsAndSeeExactlyThem() throws {
         let path = temporaryPath("offline.sqlite")
         let reference = try OfflineStore(path: temporaryPath("reference.sqlite"))
-        var background: OfflineStore? = try OfflineStore(path: path, rowsPerCommit: 250)
-        func batch(_ b: Int64) -> [DomainEvent] {
-            (0..<100).map { i in event(Int32((b * 37 + i * 11) % 23), at: b * 1_000 + i, arrivingAfter: i % 7) }
+        let loader = try OfflineStore(path: path, rowsPerCommit: .max)
+        let progress = ArrivalProgress()
+        let batches: [[DomainEvent]] = (0..<20 as Range<Int64>).map { b in
+            (0..<100 as Range<Int64>).map { i in event(Int32((b * 37 + i * 11) % 23), at: b * 1_000 + i * 3, arrivingAfter: i % 7) }
+                .sorted { $0.arrivalTime < $1.arrivalTime }
         }
-        func everything(_ store: OfflineStore) throws -> [[DomainEvent]] {
+        for b in batches { try reference.append(b) }
+        let reader = try OfflineStore(readingFrom: path, progress: progress)
+        let loaded = DispatchSemaphore(value: 0), readsDone = DispatchSemaphore(value: 0)
+        final class Flag: @unchecked Sendable { var raised = false }
+        let readerStarved = Flag()
+        Thread {
+            for (k, b) in batches.enumerated() {
+                // Every arrival before the next batch's first is in this batch or an earlier one.
+                let through = k + 1 < batches.count ? batches[k + 1][0].arrivalTime - SimDuration(microseconds: 1) : .never
+                try! loader.load(b, completeThrough: through, publishingTo: progress)
+                usleep(1_000)
+            }
+            // A loader still at work (empty batches here) commits only when a
+            // waiting reader asks: it finishes only once the reads are done.
+            let deadline = DispatchTime.now() + 30
+            while readsDone.wait(timeout: .now() + .milliseconds(1)) == .timedOut {
+                try! loader.load([], completeThrough: .never, publishingTo: progress)
+                if DispatchTime.now() > deadline { readerStarved.raised = true; break }
+            }
+            _ = try! loader.finishLoading(publishingTo: progress)
+            loaded.signal()
+        }.start()
+        func everything(_ store: OfflineStore, arrivedBy t: SimTime) throws -> [[DomainEvent]] {
             var out: [[DomainEvent]] = []
-            try store.forEachEntity(arrivedBy: .never, eventTimeAfter: SimTime(microseconds: -1)) { out.append($1) }
+            try store.forEachEntity(arrivedBy: t, eventTimeAfter: SimTime(microseconds: -1)) { out.append($1) }
             return out
         }
-        for b in 0..<12 as Range<Int64> {
-            try reference.append(batch(b))
-            background!.appendInBackground(batch(b))
-            if b % 5 == 4 {
-                #expect(try background!.count() == reference.count(), "a read sees every append handed over before it")
-                #expect(try everything(background!) == everything(reference))
-            }
+        func arrivals(_ store: OfflineStore, upTo t: SimTime) throws -> [DomainEvent] {
+            var out: [DomainEvent] = []
+            try store.forEachArrival(upTo: t) { out.append($0) }
+            return out
         }
-        // A large last batch, still being written when the store is dropped:
-        // dropping it waits for the writer, then commits.
-        let last = (0..<50_000).map { i in event(Int32(i % 23), at: 20_000 + Int64(i), arrivingAfter: 1) }
-        try reference.append(last)
-        background!.appendInBackground(last)
-        background = nil
-        let reopened = try OfflineStore(path: path)
-        #expect(try reopened.count() == 51_200, "dropping the store commits its open transaction")
-        #expect(try everything(reopened) == everything(reference))
-        #expect(try reopened.entitiesWithArrivals(after: SimTime(microseconds: 3_000_000_000), upTo: .never)
-                == reference.entitiesWithArrivals(after: SimTime(microseconds: 3_000_000_000), upTo: .never))
+        for seconds in stride(from: 500 as Int64, through: 20_000, by: 2_500) {
+            let t = SimTime(microseconds: seconds * 1_000_000)
+            #expect(try everything(reader, arrivedBy: t) == everything(reference, arrivedBy: t), "at \(seconds) s")
+            #expect(try reader.entitiesWithArrivals(after: t - .seconds(900), upTo: t)
+                    == reference.entitiesWithArrivals(after: t - .seconds(900), upTo: t))
+            #expect(try arrivals(reader, upTo: t) == arrivals(reference, upTo: t))
+        }
+        readsDone.signal()
+        loaded.wait()
+        #expect(!readerStarved.raised, "a waiting reader makes the loader commit")
+        #expect(try reader.count() == 2_000)
+
+        let failing = ArrivalProgress()
+        let stuck = try OfflineStore(readingFrom: path, progress: failing)
+        Thread { usleep(10_000); failing.fail(StoreError("disk full")) }.start()
+        #expect(throws: StoreError.self) { try stuck.forEachArrival(upTo: .zero) { _ in } }
     }
 
     /// Arrival-range reads go through the batches' rowid and arrival ranges,

@@ -1,5 +1,6 @@
 import Foundation
 import Lab
+import Simulation
 import Measures
 import ScenarioSpec
 
@@ -117,6 +118,9 @@ public struct Sweep: @unchecked Sendable {
         let todo = indices ?? Array(assignments.indices)
         let slots = Slots(count: todo.count)
         let workers = max(1, min(jobs, todo.count))
+        // Points that vary only engines read one offline store of their workload, loaded once.
+        let offlineStores = OfflineStores()
+        defer { offlineStores.close() }
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             while let k = slots.next() {
                 let i = todo[k]
@@ -127,6 +131,7 @@ public struct Sweep: @unchecked Sendable {
                     var o = options
                     // The sweep's points share the cores; each runs its engine groups in turn (same results either way).
                     o.jobs = 1
+                    o.offlineStores = offlineStores
                     o.outputDirectory = FileManager.default.temporaryDirectory
                         .appendingPathComponent("tempo-sweep-\(getpid())-\(i)-\(UUID().uuidString)").path
                     defer { try? FileManager.default.removeItem(atPath: o.outputDirectory!) }

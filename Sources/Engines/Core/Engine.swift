@@ -68,15 +68,10 @@ public final class EngineContext {
     public var engines: [String: any Engine] = [:]
     /// Feature pipelines shared by engines whose stream consumers are configured identically (`FeatureStream`).
     var featureStreams: [FeatureStream.Key: FeatureStream] = [:]
-    /// Called before a batch job reads the offline store, so every arrival up
-    /// to now is in it.
-    let flushOfflineStore: () throws -> Void
-
     public init(workload: any Workload, view: FeatureView, offlineStore: OfflineStore, predictionStore: PredictionStore,
-                randomness: RandomSource, horizon: SimTime, measureFrom: SimTime, flushOfflineStore: @escaping () throws -> Void) {
+                randomness: RandomSource, horizon: SimTime, measureFrom: SimTime) {
         self.workload = workload; self.view = view; self.offlineStore = offlineStore; self.predictionStore = predictionStore
         self.randomness = randomness; self.horizon = horizon; self.measureFrom = measureFrom
-        self.flushOfflineStore = flushOfflineStore
     }
 
     /// Sets a timer; it fires at `time` (not before now).
@@ -90,6 +85,7 @@ public final class EngineContext {
         return pendingTimers
     }
 
-    /// Makes every arrival so far readable from the offline store.
-    public func syncOfflineStore() throws { try flushOfflineStore() }
+    /// Waits until every arrival up to now is readable from the offline
+    /// store (loaded on another thread, usually well ahead): before a batch job reads it.
+    public func syncOfflineStore() throws { try offlineStore.awaitArrivals(through: now) }
 }
