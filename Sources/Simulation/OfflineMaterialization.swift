@@ -30,6 +30,11 @@ public final class OfflineMaterialization: @unchecked Sendable {
     /// Arrivals per append: large enough to amortise one, small enough that
     /// a reader waiting for the load to pass its time waits for little.
     public static let batchSize = 100_000
+    /// ... and at most this much arrival time, so a small workload's readers
+    /// (the fit at the end of warm-up) wait for an hour of arrivals, not for
+    /// most of the load. Bounds depend on the data only: the store's layout,
+    /// and so its size, is the same on every run.
+    public static let batchSpan = SimDuration.hours(1)
 
     /// Creates the store at `path` (replacing any file there) and starts loading the plan's workload into it.
     public init(_ plan: SimulationPlan, path: String) throws {
@@ -80,13 +85,17 @@ public final class OfflineMaterialization: @unchecked Sendable {
         var inFlight = Simulator<DomainEvent>(capacity: 1024)
         var batch: [DomainEvent] = []
         batch.reserveCapacity(batchSize)
+        var closesAt = SimTime.zero + batchSpan
         while let item = generator.next() {
             // Every arrival before this item is known: later items happen, and so arrive, no earlier.
             while let t = inFlight.peekTime(), t < item.time, let e = inFlight.step() { batch.append(e) }
-            if batch.count >= batchSize {
+            if batch.count >= batchSize || item.time >= closesAt {
                 guard !progress.isCancelled else { throw StoreError("the offline store's load was cancelled") }
-                try store.load(batch, completeThrough: item.time - SimDuration(microseconds: 1), publishingTo: progress)
-                batch.removeAll(keepingCapacity: true)
+                if !batch.isEmpty {
+                    try store.load(batch, completeThrough: item.time - SimDuration(microseconds: 1), publishingTo: progress)
+                    batch.removeAll(keepingCapacity: true)
+                }
+                closesAt = item.time + batchSpan
             }
             if case .event(let e) = item { inFlight.schedule(e, at: e.arrivalTime) }
         }
