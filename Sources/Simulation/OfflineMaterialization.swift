@@ -11,7 +11,7 @@ import Workloads
 ///
 ///     let offline = try OfflineMaterialization(plan, path: "\(dir)/offline.sqlite")
 ///     let store = try offline.reader()          // one per simulation
-///     try store.awaitArrivals(through: now)      // before a batch job reads
+///     try store.forEachEntity(arrivedBy: now, …) // waits until the load is past `now`
 ///
 /// Why loading ahead is exact: every read of the store is bounded by arrival
 /// time (what had arrived by a snapshot, a label time, a replay's end), and
@@ -30,7 +30,7 @@ public final class OfflineMaterialization: @unchecked Sendable {
     /// Arrivals per append: large enough to amortise one, small enough that
     /// a reader waiting for the load to pass its time waits for little.
     public static let batchSize = 100_000
-    /// ... and at most this much arrival time, so a small workload's readers
+    /// Arrival time an append spans at most, so a small workload's readers
     /// (the fit at the end of warm-up) wait for an hour of arrivals, not for
     /// most of the load. Bounds depend on the data only: the store's layout,
     /// and so its size, is the same on every run.

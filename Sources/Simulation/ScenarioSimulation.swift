@@ -132,7 +132,6 @@ public final class ScenarioSimulation {
     /// Fits the models on what warm-up (or the last retraining period)
     /// labelled, joined point in time to the offline store (ModelFitting.swift).
     func train() throws {
-        try context.syncOfflineStore()
         models = try fitModels()
         fits += 1
         // The next fit learns from what is labelled from now on.

@@ -45,7 +45,7 @@ extension OfflineStore {
         var set = TrainingSet()
         let arrivedBy: SimTime
         switch join {
-        case .pointInTime: arrivedBy = labels.map(\.time).max() ?? .zero
+        case .pointInTime: arrivedBy = labels.lazy.map(\.time).max() ?? .zero
         case .leaky: arrivedBy = .never
         }
         try withPointReads(arrivedBy: arrivedBy) { reads in

@@ -203,7 +203,6 @@ public final class BatchEngine: Engine {
             return
         }
         do {
-            try context.syncOfflineStore()
             let (rows, recency, noHistory) = try computePredictions(decider, snapshot: now, context)
             counters.batchRuns += 1
             let run = nextRunNumber

@@ -84,8 +84,4 @@ public final class EngineContext {
         defer { pendingTimers.removeAll(keepingCapacity: true) }
         return pendingTimers
     }
-
-    /// Waits until every arrival up to now is readable from the offline
-    /// store (loaded on another thread, usually well ahead): before a batch job reads it.
-    public func syncOfflineStore() throws { try offlineStore.awaitArrivals(through: now) }
 }

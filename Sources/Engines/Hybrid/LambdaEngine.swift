@@ -87,7 +87,6 @@ public final class LambdaEngine: Engine {
         var items = CatalogueFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
         var records = 0
         do {
-            try context.syncOfflineStore()
             try context.offlineStore.forEachEntity(arrivedBy: snapshot, eventTimeAfter: snapshot - context.view.reach) { _, events in
                 for e in events {
                     view.process(e)
