@@ -154,6 +154,13 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
             }
             let changed = try store.entitiesWithArrivals(after: SimTime(microseconds: after), upTo: SimTime(microseconds: upTo))
             #expect(changed == Set(expected.map(\.entity)).sorted())
+            // A batch job's size, counted without reading: the entities its scan visits.
+            let (arrivedBy, eventTimeAfter) = (SimTime(microseconds: upTo), SimTime(microseconds: after))
+            var visited = 0
+            try store.forEachEntity(arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter) { _, _ in visited += 1 }
+            let scanned = Set(all.filter { $0.arrivalTime <= arrivedBy && $0.eventTime > eventTimeAfter }.map(\.entity))
+            #expect(visited == scanned.count)
+            #expect(try store.entityCount(arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter) == scanned.count)
         }
     }
 

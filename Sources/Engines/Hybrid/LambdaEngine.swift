@@ -25,7 +25,8 @@ public final class LambdaEngine: Engine {
     /// Speed layers by the snapshot they start after; the oldest serves until
     /// the view for the next snapshot is published.
     var speed: [SpeedLayer] = []
-    var building: (snapshot: SimTime, view: IncrementalFeatures, catalogue: CatalogueFeatures?)?
+    /// The snapshot of the batch job in flight, whose view is published when it ends.
+    var running: SimTime?
 
     enum Timer: Int32 { case run = 1, publish = 2 }
 
@@ -47,7 +48,7 @@ public final class LambdaEngine: Engine {
     }
 
     public func modelsReady(_ models: TrainedModels, _ context: EngineContext) {
-        if decider == nil && building == nil { runBatchLayer(context) }  // as the batch engine does: a view to start from
+        if decider == nil && running == nil { runBatchLayer(context) }  // as the batch engine does: a view to start from
         decider = Decider(models, usesRequestFeatures: true, context)
     }
 
@@ -65,35 +66,27 @@ public final class LambdaEngine: Engine {
             if let next = configuration.batch.trigger.nextRun(after: context.now, horizon: context.horizon) {
                 context.schedule(EngineTimer(engine: index, code: Timer.run.rawValue), at: next)
             }
-            guard building == nil else { counters.slaMisses += 1; return }
+            guard running == nil else { counters.slaMisses += 1; return }
             runBatchLayer(context)
         case .publish:
-            guard let built = building else { return }
-            batchView = built.view
-            batchCatalogue = built.catalogue
-            catalogue.invalidate()
-            building = nil
-            speed.removeAll { $0.since < built.snapshot }
+            guard let snapshot = running else { return }
+            running = nil
+            // The speed layers the new view covers go before it is built, as the old view does.
+            speed.removeAll { $0.since < snapshot }
+            publishBatchView(as: snapshot, context)
         case nil:
             preconditionFailure("unknown lambda timer \(timer.code)")
         }
     }
 
-    /// Recomputes the batch view from the offline store as of now; it is
-    /// published after the job's duration, and a new speed layer starts now.
+    /// Starts a batch job over the offline store as of now: its duration
+    /// comes from the entities it will read, its view is published when it
+    /// ends, and a new speed layer starts now.
     func runBatchLayer(_ context: EngineContext) {
         let snapshot = context.now
-        var view = IncrementalFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
-        var items = CatalogueFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
-        var records = 0
+        let records: Int
         do {
-            try context.offlineStore.forEachEntity(arrivedBy: snapshot, eventTimeAfter: snapshot - context.view.reach) { _, events in
-                for e in events {
-                    view.process(e)
-                    items?.process(e)
-                }
-                records += 1
-            }
+            records = try context.offlineStore.entityCount(arrivedBy: snapshot, eventTimeAfter: snapshot - context.view.reach)
         } catch {
             fatalError("lambda engine \(name): the offline store failed: \(error)")
         }
@@ -102,9 +95,35 @@ public final class LambdaEngine: Engine {
         let duration = c.startup + SimDuration(microseconds: c.perRecord.microseconds * Int64(records) / Int64(c.workers))
         counters.busySeconds += duration.seconds * Double(c.workers)
         counters.jobSeconds.append(duration.seconds)
-        building = (snapshot, view, items)
+        running = snapshot
         speed.append(SpeedLayer(since: snapshot, pipeline: makeSpeedLayer(context)))
         context.schedule(EngineTimer(engine: index, code: Timer.publish.rawValue), at: snapshot + duration)
+    }
+
+    /// Replaces the batch view with one computed from what had arrived by
+    /// `snapshot`. The computation waits for the job's end, not its start:
+    /// every read of the store is bounded by arrival time, so the view is the
+    /// same either way, and the old view is freed before the new one is
+    /// built instead of the two being held through the whole job (the
+    /// largest state of a full-scale fraud run).
+    func publishBatchView(as snapshot: SimTime, _ context: EngineContext) {
+        batchView = nil
+        batchCatalogue = nil
+        var view = IncrementalFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
+        var items = CatalogueFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
+        do {
+            try context.offlineStore.forEachEntity(arrivedBy: snapshot, eventTimeAfter: snapshot - context.view.reach) { _, events in
+                for e in events {
+                    view.process(e)
+                    items?.process(e)
+                }
+            }
+        } catch {
+            fatalError("lambda engine \(name): the offline store failed: \(error)")
+        }
+        batchView = view
+        batchCatalogue = items
+        catalogue.invalidate()
     }
 
     public func decide(_ request: DecisionRequest, _ context: EngineContext) -> Answer {
