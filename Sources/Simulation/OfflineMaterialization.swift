@@ -30,11 +30,17 @@ public final class OfflineMaterialization: @unchecked Sendable {
     /// Arrivals per append: large enough to amortise one, small enough that
     /// a reader waiting for the load to pass its time waits for little.
     public static let batchSize = 100_000
-    /// Arrival time an append spans at most, so a small workload's readers
-    /// (the fit at the end of warm-up) wait for an hour of arrivals, not for
-    /// most of the load. Bounds depend on the data only: the store's layout,
-    /// and so its size, is the same on every run.
-    public static let batchSpan = SimDuration.hours(1)
+    /// Arrival time an append spans at most: a 48th of the run (an hour of a
+    /// two-day one), so a small workload's readers (the fit at the end of
+    /// warm-up) wait for a sliver of the load, not for most of it. No finer:
+    /// every batch is a run of rows of its own in the table, so an entity's
+    /// events lie in as many places as there are batches in its features'
+    /// reach (hourly batches made churn, with four-week windows, a third
+    /// slower). Bounds depend on the data only: the store's layout, and so its
+    /// size, is the same on every run.
+    public static func batchSpan(run: SimDuration) -> SimDuration {
+        max(.hours(1), SimDuration(microseconds: run.microseconds / 48))
+    }
 
     /// Creates the store at `path` (replacing any file there) and starts loading the plan's workload into it.
     public init(_ plan: SimulationPlan, path: String) throws {
@@ -85,7 +91,8 @@ public final class OfflineMaterialization: @unchecked Sendable {
         var inFlight = Simulator<DomainEvent>(capacity: 1024)
         var batch: [DomainEvent] = []
         batch.reserveCapacity(batchSize)
-        var closesAt = SimTime.zero + batchSpan
+        let span = batchSpan(run: end - SimTime.zero)
+        var closesAt = SimTime.zero + span
         while let item = generator.next() {
             // Every arrival before this item is known: later items happen, and so arrive, no earlier.
             while let t = inFlight.peekTime(), t < item.time, let e = inFlight.step() { batch.append(e) }
@@ -95,7 +102,7 @@ public final class OfflineMaterialization: @unchecked Sendable {
                     try store.load(batch, completeThrough: item.time - SimDuration(microseconds: 1), publishingTo: progress)
                     batch.removeAll(keepingCapacity: true)
                 }
-                closesAt = item.time + batchSpan
+                closesAt = item.time + span
             }
             if case .event(let e) = item { inFlight.schedule(e, at: e.arrivalTime) }
         }
