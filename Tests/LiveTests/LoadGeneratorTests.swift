@@ -152,3 +152,20 @@ import Testing
         #expect(LoadTarget.isLoopback("127.8.9.10") && LoadTarget.isLoopback("[::1]") && !LoadTarget.isLoopback("128.0.0.1"))
     }
 }
+
+@Suite struct EventLoopExecutorTests {
+    /// A task on the executor that awaits a future of another group (as the
+    /// load generator does with its own loops) must resume on the executor's
+    /// group, not on the loop that completed the future: that group may be
+    /// shut down right after, with the task still running on its thread.
+    @Test func aTaskResumedByAnotherGroupStaysOnItsOwnGroup() async throws {
+        let foreign = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = foreign.next()
+        let resumedOnForeignLoop = try await EventLoopExecutor.shared.run {
+            try await loop.submit {}.get()
+            return loop.inEventLoop
+        }
+        try await foreign.shutdownGracefully()
+        #expect(!resumedOnForeignLoop)
+    }
+}

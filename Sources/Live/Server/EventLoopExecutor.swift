@@ -22,8 +22,11 @@ public final class EventLoopExecutor: TaskExecutor {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()
         // Stay on the loop that enqueued the job (a connection's own), so a
-        // request's steps never wake another thread; from elsewhere, any loop.
-        (MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()).execute { job.runSynchronously(on: executor) }
+        // request's steps never wake another thread; from elsewhere, any loop
+        // of this group. `any()` checks that the current loop is this group's:
+        // a task resumed by a future of another group (a load generator's)
+        // must not be moved onto that group, which may be shutting down.
+        group.any().execute { job.runSynchronously(on: executor) }
     }
 
     /// Runs `body` and the child tasks it makes on the event loops.
