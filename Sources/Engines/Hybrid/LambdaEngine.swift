@@ -27,6 +27,9 @@ public final class LambdaEngine: Engine {
     var speed: [SpeedLayer] = []
     /// The snapshot of the batch job in flight, whose view is published when it ends.
     var running: SimTime?
+    /// Records of the view as published: what the serving layer stores until
+    /// the next one (the view in memory sheds what its windows no longer reach).
+    var publishedViewRecords = 0
 
     enum Timer: Int32 { case run = 1, publish = 2 }
 
@@ -122,6 +125,7 @@ public final class LambdaEngine: Engine {
             fatalError("lambda engine \(name): the offline store failed: \(error)")
         }
         batchView = view
+        publishedViewRecords = view.stateSize.records
         batchCatalogue = items
         catalogue.invalidate()
     }
@@ -132,6 +136,9 @@ public final class LambdaEngine: Engine {
         guard let decider else { return Answer(action: nil, answeredAt: answeredAt, fallback: true) }
         let layer = speed[0]
         layer.pipeline.advance(to: now)
+        // Reads come at `now` or later: the view's windows empty out as the day
+        // goes on, so that when the next view is built the old one is mostly freed.
+        batchView?.advanceWatermark(to: now)
         let (action, score) = decider.decide(request, features: { features(for: $0, context) }, items: {
             catalogue.items(at: now, decider) {
                 guard let fresh = layer.pipeline.catalogue else { return nil }
@@ -144,7 +151,7 @@ public final class LambdaEngine: Engine {
 
     public func finish(_ context: EngineContext) {
         counters.capacitySeconds = Double(configuration.batch.workers + configuration.speed.workers) * (context.now - SimTime.zero).seconds
-        counters.stateBytes = (batchView?.stateSize.records ?? 0) * IncrementalFeatures.bytesPerRecord
+        counters.stateBytes = publishedViewRecords * IncrementalFeatures.bytesPerRecord
         for layer in speed {
             counters.stateBytes += layer.pipeline.features.stateSize.records * IncrementalFeatures.bytesPerRecord
             counters.busySeconds += layer.pipeline.busy.seconds

@@ -9,7 +9,9 @@ extension IncrementalFeatures {
             var filter: EventFilter
             var measure: EventMeasure
             var needsItems = false
-            /// The largest window over these panes, in microseconds: how long a pane is kept.
+            /// The largest window over these panes, in microseconds: how long a
+            /// pane is kept. For time since last, the largest reach: how long the
+            /// latest event time is kept (beyond it every read gives the reach).
             var maxSize: Int64 = 0
             /// The largest distinct-count window over these panes: how long an item record is kept.
             var itemMaxSize: Int64 = 0
@@ -76,7 +78,7 @@ extension IncrementalFeatures {
                     if case .sessions = kind { sessionItems = true }
                 }
                 if f.aggregation != .sum { slots[i].sumsOnly = false }
-                slots[i].maxSize = max(slots[i].maxSize, size)
+                slots[i].maxSize = max(slots[i].maxSize, kind == .latest ? f.window.reach.microseconds : size)
                 var feature = Feature(aggregation: f.aggregation, slot: i, reach: f.window.reach.microseconds)
                 if case .panes(let hop) = kind { feature.sizePanes = size / hop }
                 features.append(feature)
@@ -95,11 +97,12 @@ extension IncrementalFeatures {
         /// reach it: until the hop boundary at or before the watermark, less
         /// the widest window over it, passes p·hop (the sizes are multiples of
         /// the hop, so that is the watermark reaching p·hop + size). A session
-        /// goes once a newer one of its slot started after its last event
-        /// (`superseded`) and no event still accepted can join it: the
-        /// watermark less the allowed lateness beyond its last event plus the
-        /// gap. A session's items go with it; time since last stays.
-        @inline(__always) func evictableAt(_ r: Record, superseded: Bool, lateness: Int64?) -> Int64 {
+        /// goes once no event still accepted can join it — the watermark less
+        /// the allowed lateness beyond its last event plus the gap — by when
+        /// every read finds it over (more than the gap ago); with unlimited
+        /// lateness, never. Its items go with it. A latest event time goes
+        /// once every read is more than the reach after it, and so gives the reach.
+        @inline(__always) func evictableAt(_ r: Record, lateness: Int64?) -> Int64 {
             let slot = slots[Int(r.slot)]
             switch r.kind {
             case .pane:
@@ -107,10 +110,10 @@ extension IncrementalFeatures {
             case .item:
                 return slot.hop == 0 ? .max : r.key &* slot.hop &+ slot.itemMaxSize
             case .session:
-                guard let lateness, superseded else { return .max }
+                guard let lateness else { return .max }
                 return r.accumulator.lastTime &+ slot.gap &+ lateness &+ 1
             case .latest:
-                return .max
+                return r.accumulator.lastTime &+ slot.maxSize
             }
         }
     }

@@ -60,7 +60,7 @@ extension EntityRecords {
                     addToSession(&h, slot: slot, time: t, amount: amount, item: e.item, gap: slots[s].gap,
                                  keepItems: slots[s].needsItems, lateness: lateness)
                 } else {
-                    noteLatest(&h, slot: slot, time: t)
+                    noteLatest(&h, slot: slot, time: t, reach: slots[s].maxSize)
                 }
             }
         }
@@ -96,7 +96,8 @@ extension EntityRecords {
         return true
     }
 
-    mutating func noteLatest(_ h: inout Header, slot: UInt8, time: Int64) {
+    /// (A later time only moves the record's eviction later: `dueAt` stays a lower bound.)
+    mutating func noteLatest(_ h: inout Header, slot: UInt8, time: Int64, reach: Int64) {
         let records = h.records
         for i in records.indices where records[i].kind == .latest && records[i].slot == slot {
             records[i].accumulator.add(time: time, amount: 0)
@@ -106,11 +107,12 @@ extension EntityRecords {
         var acc = Accumulator()
         acc.add(time: time, amount: 0)
         append(Record(.latest, slot: slot, key: .max, accumulator: acc), to: &h)
+        h.dueAt = min(h.dueAt, time &+ reach)
     }
 
     /// Adds an event to its session, merging every session it bridges, in
-    /// place. A new session may supersede older ones (or, late, be
-    /// superseded itself): their eviction times join the entity's `dueAt`.
+    /// place. A new session's eviction time joins the entity's `dueAt`; a
+    /// session that grows or absorbs another is only evicted later.
     mutating func addToSession(_ h: inout Header, slot: UInt8, time: Int64, amount: Float, item: Int32, gap: Int64,
                                keepItems: Bool, lateness: Int64?) {
         var target = -1
@@ -138,12 +140,7 @@ extension EntityRecords {
             i -= 1
         }
         if target < 0 {
-            if let lateness {
-                for r in h.records where r.kind == .session && r.slot == slot {
-                    if r.accumulator.lastTime < time { h.dueAt = min(h.dueAt, r.accumulator.lastTime &+ gap &+ lateness &+ 1) }
-                    if r.key > time { h.dueAt = min(h.dueAt, time &+ gap &+ lateness &+ 1) }
-                }
-            }
+            if let lateness { h.dueAt = min(h.dueAt, time &+ gap &+ lateness &+ 1) }
             var acc = Accumulator()
             acc.add(time: time, amount: amount)
             append(Record(.session, slot: slot, key: time, accumulator: acc), to: &h)
@@ -165,29 +162,18 @@ extension EntityRecords {
     /// - Complexity: O(records), O(records²) when session items go
     mutating func evict(_ h: inout Header, plan: Plan, watermark: Int64, lateness: Int64?) {
         let records = h.records
-        let slotCount = plan.slots.count
         var due = Int64.max
         var kept = 0
         var sessionItemsGo = false
-        withUnsafeTemporaryAllocation(of: Int64.self, capacity: slotCount) { latestStart in
-            // Whether a session is superseded needs only its slot's latest start.
-            latestStart.initialize(repeating: .min)
-            if lateness != nil {
-                for r in records where r.kind == .session {
-                    latestStart[Int(r.slot)] = max(latestStart[Int(r.slot)], r.key)
-                }
+        for r in records {
+            let at = plan.evictableAt(r, lateness: lateness)
+            if at <= watermark {
+                if r.kind == .session && plan.slots[Int(r.slot)].needsItems { sessionItemsGo = true }
+                continue
             }
-            for r in records {
-                let superseded = r.kind == .session && latestStart[Int(r.slot)] > r.accumulator.lastTime
-                let at = plan.evictableAt(r, superseded: superseded, lateness: lateness)
-                if at <= watermark {
-                    if r.kind == .session && plan.slots[Int(r.slot)].needsItems { sessionItemsGo = true }
-                    continue
-                }
-                due = min(due, at)
-                records[kept] = r
-                kept += 1
-            }
+            due = min(due, at)
+            records[kept] = r
+            kept += 1
         }
         if sessionItemsGo {
             // A session slot's item stays while a session of its slot still covers its time.

@@ -90,6 +90,19 @@ public struct IncrementalFeatures {
         sweep(records)
     }
 
+    /// Moves the watermark on to `t` with no event, as event time passing
+    /// does, and sweeps: state no read at or after `t` can need is freed.
+    /// For a view that takes no more events but is read as time goes by
+    /// (a lambda architecture's batch view), whose windows empty out over the
+    /// day. An event behind the new watermark is late from then on.
+    public mutating func advanceWatermark(to t: SimTime) {
+        let t = t.microseconds
+        guard t > watermark else { return }
+        watermark = t
+        maxEventTime = max(maxEventTime, t &+ outOfOrderness.microseconds)
+        sweep(uniqueRecords())
+    }
+
     /// Applies a run of events in arrival order: the same as `process` on
     /// each in turn, but asking for the memory of the entities a few events
     /// ahead early (their headers, then their blocks), so that updates to
@@ -168,10 +181,8 @@ public struct IncrementalFeatures {
             precondition((h.block == nil) == (h.count == 0), "entity \(id): a block exactly when it holds records")
             precondition(Int(h.count) <= EntityRecords.capacity(h.sizeClass), "entity \(id): more records than its block holds")
             for r in h.records {
-                let superseded = r.kind == .session
-                    && h.records.contains { $0.kind == .session && $0.slot == r.slot && $0.key > r.accumulator.lastTime }
-                precondition(h.dueAt <= plan.evictableAt(r, superseded: superseded, lateness: lateness),
-                             "entity \(id): due at \(h.dueAt), after a record evictable at \(plan.evictableAt(r, superseded: superseded, lateness: lateness))")
+                precondition(h.dueAt <= plan.evictableAt(r, lateness: lateness),
+                             "entity \(id): due at \(h.dueAt), after a record evictable at \(plan.evictableAt(r, lateness: lateness))")
             }
         }
     }
