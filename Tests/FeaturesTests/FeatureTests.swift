@@ -247,6 +247,9 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
         #expect(size.records >= 24 * 60, "\(size.records) records")
         let t = SimTime(microseconds: stream.maxEventTime)
         expectSame(stream.values(for: 7, asOf: t), FullRecompute.values(view, events: idle, asOf: t), view.featureNames, "idle entity 7")
+        // Its time since last reads the newest 24-hour pane instead of a record of its own.
+        #expect(stream.plan.slots.contains { $0.kind == .latest && $0.latestFrom >= 0 })
+        #expect(!stream.store.records.pointee.header(0).records.contains { $0.kind == .latest })
     }
 
     /// Handing events over as one run is the same as one by one: same counts, state and values.

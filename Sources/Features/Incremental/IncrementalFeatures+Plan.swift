@@ -9,9 +9,10 @@ extension IncrementalFeatures {
             var filter: EventFilter
             var measure: EventMeasure
             var needsItems = false
-            /// The largest window over these panes, in microseconds: how long a
-            /// pane is kept. For time since last, the largest reach: how long the
-            /// latest event time is kept (beyond it every read gives the reach).
+            /// How long a pane is kept, in microseconds: the largest window over
+            /// these panes, or the reach of a time since last read from them
+            /// (`latestFrom`) if longer. For time since last, the largest reach:
+            /// how long the latest event time is kept (beyond it every read gives the reach).
             var maxSize: Int64 = 0
             /// The largest distinct-count window over these panes: how long an item record is kept.
             var itemMaxSize: Int64 = 0
@@ -20,6 +21,10 @@ extension IncrementalFeatures {
             /// The pane hop, or the session gap (0 for the other kinds), out of `kind` for the hot loops.
             var hop: Int64 = 0
             var gap: Int64 = 0
+            /// For time since last: a pane slot over the same events whose panes
+            /// are kept at least as long as the reach, or -1. Its newest pane's
+            /// last event time is the latest, so this slot keeps no record.
+            var latestFrom = -1
         }
         struct Feature {
             var aggregation: Aggregation
@@ -84,6 +89,17 @@ extension IncrementalFeatures {
                 features.append(feature)
             }
             precondition(slots.count <= Int(UInt8.max), "too many feature slots")
+            // A pane slot that skips events (zeros, when it only sums) misses
+            // some latest times. One kept up to a hop short of the reach (a
+            // sliding window reaches size + hop) keeps one more pane instead.
+            for l in slots.indices where slots[l].kind == .latest {
+                let reach = slots[l].maxSize
+                guard let p = slots.firstIndex(where: {
+                    $0.hop > 0 && $0.filter == slots[l].filter && !$0.sumsOnly && $0.maxSize &+ $0.hop >= reach
+                }) else { continue }
+                slots[l].latestFrom = p
+                slots[p].maxSize = max(slots[p].maxSize, reach)
+            }
             for s in slots.indices {
                 slotFeatures += features.indices.filter { features[$0].slot == s }
                 slotFeatureStart.append(slotFeatures.count)

@@ -59,7 +59,7 @@ extension EntityRecords {
                 } else if slots[s].gap > 0 {
                     addToSession(&h, slot: slot, time: t, amount: amount, item: e.item, gap: slots[s].gap,
                                  keepItems: slots[s].needsItems, lateness: lateness)
-                } else {
+                } else if slots[s].latestFrom < 0 {
                     noteLatest(&h, slot: slot, time: t, reach: slots[s].maxSize)
                 }
             }
@@ -266,9 +266,22 @@ extension IncrementalFeatures {
         if plan.slots[f.slot].gap == 0 {
             // Time since last: the later of a's and b's last events (a lambda's
             // speed view is newer than its batch view, unless the entity went quiet).
-            let mine = a.first { $0.kind == .latest && $0.slot == slot }?.accumulator.lastTime
-            let theirs = b?.first { $0.kind == .latest && $0.slot == slot }?.accumulator.lastTime
-            let last = max(mine ?? .min, theirs ?? .min)
+            let last: Int64
+            let from = plan.slots[f.slot].latestFrom
+            if from >= 0 {
+                // The latest of the pane slot's panes (each pane's lastTime is its latest event's).
+                let panes = UInt8(from)
+                var latest = Int64.min
+                for r in a where r.kind == .pane && r.slot == panes { latest = max(latest, r.accumulator.lastTime) }
+                for r in b ?? UnsafeBufferPointer(start: nil, count: 0) where r.kind == .pane && r.slot == panes {
+                    latest = max(latest, r.accumulator.lastTime)
+                }
+                last = latest
+            } else {
+                let mine = a.first { $0.kind == .latest && $0.slot == slot }?.accumulator.lastTime
+                let theirs = b?.first { $0.kind == .latest && $0.slot == slot }?.accumulator.lastTime
+                last = max(mine ?? .min, theirs ?? .min)
+            }
             guard last != .min, t &- last <= f.reach else {
                 return Float(Double(f.reach) / 1e6)
             }
