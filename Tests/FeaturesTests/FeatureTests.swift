@@ -307,6 +307,12 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
             }
             #expect(expiring.stateSize.records < batch.stateSize.records,
                     "\(expiring.stateSize.records) records after expiry, \(batch.stateSize.records) before")
+            // An event after the move, newer than any before it but behind the
+            // moved watermark, is late: the watermark never goes back.
+            let moved = expiring.watermark
+            expiring.process(DomainEvent(kind: .authorization, eventTime: SimTime(microseconds: batch.maxEventTime + 1),
+                                         arrivalTime: .zero, entity: 0, item: 1, amount: 1))
+            #expect(expiring.watermark == moved && expiring.acceptedLate == batch.acceptedLate + 1)
         }
     }
 

@@ -26,7 +26,8 @@ public struct IncrementalFeatures {
     /// `nil` allows any lateness.
     public let allowedLateness: SimDuration?
 
-    /// The current event-time watermark: max event time seen − out-of-orderness.
+    /// The current event-time watermark: max event time seen − out-of-orderness,
+    /// or where `advanceWatermark` moved it, if later.
     public private(set) var watermark: Int64 = .min
     public private(set) var maxEventTime: Int64 = .min
     public private(set) var processed = 0
@@ -77,7 +78,7 @@ public struct IncrementalFeatures {
         }
         if t > maxEventTime {
             maxEventTime = t
-            watermark = t &- outOfOrderness.microseconds
+            watermark = max(watermark, t &- outOfOrderness.microseconds)  // never back behind `advanceWatermark`
         }
         let records = uniqueRecords()
         // An event of no entity (a catalogue publication, for a view of users) moves event time and nothing else.
@@ -99,7 +100,6 @@ public struct IncrementalFeatures {
         let t = t.microseconds
         guard t > watermark else { return }
         watermark = t
-        maxEventTime = max(maxEventTime, t &+ outOfOrderness.microseconds)
         sweep(uniqueRecords())
     }
 
