@@ -2,7 +2,9 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 @testable import Live
+import Logging
 import NIOCore
+import NIOEmbedded
 import ScenarioSpec
 import Testing
 import Workloads
@@ -86,6 +88,80 @@ import Workloads
         }
         #expect(responses.map(\.status) == [200])
         #expect(closed)
+    }
+
+    // The connection's idle timeout and graceful shutdown must see the
+    // requests the fast path answers, though it answers them before the
+    // conversion Hummingbird's own state handler works after. These run a
+    // connection built as the server builds one on an embedded channel, on
+    // its virtual clock.
+
+    /// A connection kept busy by predictions for three idle timeouts stays
+    /// open; once they stop, it closes when the timeout has passed since the last answer.
+    @Test func fastPathAnswersKeepAConnectionFromIdlingOut() throws {
+        let connection = try EmbeddedConnection(idleTimeout: .seconds(1))
+        for id in 0..<30 {
+            connection.loop.advanceTime(by: .milliseconds(100))
+            try connection.send(Self.predict(id))
+            #expect(try connection.statuses() == [200])
+        }
+        connection.loop.advanceTime(by: .milliseconds(999))
+        #expect(connection.channel.isActive, "busy until 3 s, idle for 999 ms")
+        connection.loop.advanceTime(by: .milliseconds(1))
+        #expect(!connection.channel.isActive, "idle for the timeout since the last answer")
+    }
+
+    /// A graceful shutdown closes an idle connection at once, and a
+    /// connection with a prediction in hand (head read, body arriving)
+    /// only after that prediction's answer.
+    @Test func aShutdownLetsTheFastPathAnswerInHandGoOutFirst() throws {
+        let idle = try EmbeddedConnection(idleTimeout: .seconds(75))
+        idle.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        #expect(!idle.channel.isActive)
+
+        let busy = try EmbeddedConnection(idleTimeout: .seconds(75))
+        let request = Self.predict(1)
+        try busy.send(String(request.dropLast(5)))
+        busy.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        #expect(busy.channel.isActive, "a prediction is in hand")
+        try busy.send(String(request.suffix(5)))
+        #expect(try busy.statuses() == [200])
+        #expect(!busy.channel.isActive, "closed after its answer")
+    }
+
+    static func predict(_ id: Int) -> String {
+        let body = #"{"id": \#(id), "entity": 17, "item": 5, "amount": 12.5}"#
+        return "POST /predict/fraud HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+    }
+}
+
+/// One server connection, set up as `PredictionServer` sets each up, on an
+/// embedded channel: bytes in, answers out, time advanced by hand.
+struct EmbeddedConnection {
+    let loop = EmbeddedEventLoop()
+    let channel: EmbeddedChannel
+
+    init(idleTimeout: Duration) throws {
+        var options = PredictionServer.Options()
+        options.idleTimeout = idleTimeout
+        options.requestTimeout = .seconds(3600)  // out of the way
+        let server = PredictionServer(model: try LiveFixtures.model(.fraud), options: options)
+        let guarded = GuardedHTTP1Channel(responder: { _, _, _ in }, options: options, metrics: server.metrics, fastPath: server)
+        channel = EmbeddedChannel(loop: loop)
+        _ = try guarded.setup(channel: channel, logger: Logger(label: "test")).wait()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+    }
+
+    func send(_ text: String) throws { try channel.writeInbound(ByteBuffer(string: text)) }
+
+    /// The status codes of the responses written since the last call.
+    func statuses() throws -> [Int] {
+        var text = ""
+        while let data = try channel.readOutbound(as: IOData.self) {
+            guard case .byteBuffer(let buffer) = data else { continue }
+            text += String(buffer: buffer)
+        }
+        return text.split(separator: "\r\n").filter { $0.hasPrefix("HTTP/1.1 ") }.compactMap { Int($0.split(separator: " ")[1]) }
     }
 }
 

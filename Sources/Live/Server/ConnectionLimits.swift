@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 
 // What keeps abusive clients from taking the server down: a cap on open
 // connections, and a deadline on each request. (Idle keep-alive connections
@@ -130,18 +131,23 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
 }
 
 /// Hummingbird's HTTP/1.1 channel with `RequestTimeoutHandler` in front of
-/// its parser and, for a server, `PredictFastPath` in front of its responder.
+/// its parser and `HTTP1ConnectionState` (idle timeout, graceful shutdown)
+/// in place of its `HTTPConnectionStateHandler`, right after the parser, so
+/// that, for a server, `PredictFastPath` can answer before the conversion to
+/// HTTPTypes and still be seen by it.
 struct GuardedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let http: HTTP1Channel
     let requestTimeout: TimeAmount
+    let idleTimeout: TimeAmount
     let metrics: ServerMetrics
     let fastPath: PredictionServer?
 
     init(responder: @escaping HTTPChannelHandler.Responder, options: PredictionServer.Options, metrics: ServerMetrics,
          fastPath: PredictionServer? = nil) {
-        http = HTTP1Channel(responder: responder, configuration: .init(idleTimeout: TimeAmount(options.idleTimeout)))
+        http = HTTP1Channel(responder: responder)
         requestTimeout = TimeAmount(options.requestTimeout)  // NIO clamps a huge duration instead of overflowing
+        idleTimeout = TimeAmount(options.idleTimeout)
         self.metrics = metrics
         self.fastPath = fastPath
     }
@@ -152,11 +158,14 @@ struct GuardedHTTP1Channel: ServerChildChannel {
             return channel.eventLoop.makeFailedFuture(error)
         }
         return http.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            if let fastPath {
-                // After the connection-state handler (idle timeout, graceful shutdown), which must see every request.
-                let pipeline = channel.pipeline.syncOperations
-                try pipeline.addHandler(PredictFastPath(fastPath), position: .after(try pipeline.handler(type: HTTPConnectionStateHandler.self)))
-            }
+            let pipeline = channel.pipeline.syncOperations
+            // Hummingbird's state handler, built without an idle timeout, would close on a quiesce
+            // while a fast-path request is in hand, not having seen it: ours replaces it.
+            pipeline.removeHandler(try pipeline.handler(type: HTTPConnectionStateHandler.self), promise: nil)
+            let parser = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            var handlers: [any ChannelHandler] = [HTTP1ConnectionState(idleTimeout: idleTimeout)]
+            if let fastPath { handlers.append(PredictFastPath(fastPath)) }
+            try pipeline.addHandlers(handlers, position: .after(parser))
             // NIO drops an accepted connection's async wrapper if the server stops taking
             // connections (its task cancelled) first, and the wrapper's writer traps when
             // released unfinished (apple/swift-nio#2813) — likeliest with a backlog full of
