@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "MeasuresTests", dependencies: ["Measures", "Engines", "ScenarioSpec", "SimKernel", "Workloads"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Measures", "Report", "Stores", "Engines", "ScenarioSpec"]),
         .testTarget(name: "ResultsTests", dependencies: [
-            "Results", "Measures", .product(name: "GRDB", package: "GRDB.swift"),
+            "Results", "Measures", "Engines", "Workloads", "SimKernel", "Randomness", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SimulationTests", dependencies: [
             "Simulation", "Engines", "Measures", "Queueing", "Statistics", "ScenarioSpec", "Workloads", "SimKernel",

@@ -17,7 +17,7 @@ public final class LedgerFile {
     public let sampleRate: Double
     let engines: [String]
     let handle: FileHandle
-    var buffer = Data()
+    var buffer = CSVBytes()
     public private(set) var rows = 0
 
     public init(path: String, engines: [String], sampleRate: Double) throws {
@@ -26,7 +26,7 @@ public final class LedgerFile {
         self.handle = handle
         self.engines = engines
         self.sampleRate = sampleRate
-        buffer.append(contentsOf: (Self.header + "\n").utf8)
+        buffer.write(Self.header + "\n")
     }
 
     /// Whether a decision is in the sample: a SplitMix hash of its id against the rate.
@@ -41,17 +41,30 @@ public final class LedgerFile {
     public func record(_ decision: Decision, _ answers: [Answer], values: [Double]) throws {
         let r = decision.request
         guard sampled(r.id) else { return }
+        let truth = Self.describe(decision.truth)
         for (i, a) in answers.enumerated() {
-            var line = "\(r.id),\(engines[i]),\(r.time.seconds),\(r.deadline.seconds),\(a.answeredAt.seconds),"
-            line += "\(Double((a.answeredAt - r.time).microseconds) / 1000),\(a.answeredAt <= r.deadline ? 1 : 0),"
-            line += (a.computedAt.map { "\((r.time - $0).seconds)" } ?? "") + ","
-            line += (a.featuresAsOf.map { "\((r.time - $0).seconds)" } ?? "") + ","
-            line += "\(a.modelVersion),\(a.fallback ? 1 : 0),\(Self.describe(a.action)),"
-            line += (a.score.map { "\($0)" } ?? "") + ",\(values[i]),\(Self.describe(decision.truth))\n"
-            buffer.append(contentsOf: line.utf8)
+            buffer.append(r.id); buffer.comma()
+            buffer.write(engines[i]); buffer.comma()
+            buffer.append(r.time.seconds); buffer.comma()
+            buffer.append(r.deadline.seconds); buffer.comma()
+            buffer.append(a.answeredAt.seconds); buffer.comma()
+            buffer.append(Double((a.answeredAt - r.time).microseconds) / 1000); buffer.comma()
+            buffer.append(a.answeredAt <= r.deadline ? 1 : 0); buffer.comma()
+            if let computedAt = a.computedAt { buffer.append((r.time - computedAt).seconds) }
+            buffer.comma()
+            if let featuresAsOf = a.featuresAsOf { buffer.append((r.time - featuresAsOf).seconds) }
+            buffer.comma()
+            buffer.write(a.modelVersion); buffer.comma()
+            buffer.append(a.fallback ? 1 : 0); buffer.comma()
+            buffer.write(Self.describe(a.action)); buffer.comma()
+            if let score = a.score { score.write(to: &buffer) }
+            buffer.comma()
+            buffer.append(values[i]); buffer.comma()
+            buffer.write(truth)
+            buffer.bytes.append(0x0A)
             rows += 1
         }
-        if buffer.count > 1 << 20 { try flush() }
+        if buffer.bytes.count > 1 << 20 { try flush() }
     }
 
     static func describe(_ action: Action?) -> String {
@@ -69,8 +82,8 @@ public final class LedgerFile {
     }
 
     func flush() throws {
-        try handle.write(contentsOf: buffer)
-        buffer.removeAll(keepingCapacity: true)
+        try handle.write(contentsOf: buffer.bytes)
+        buffer.bytes.removeAll(keepingCapacity: true)
     }
 
     public func close() throws {
@@ -85,31 +98,38 @@ public final class LedgerFile {
     /// all the engines writes them. The parts are removed.
     /// - Complexity: O(rows); one decision's rows per part in memory.
     public static func merge(_ parts: [String], engines: [String], into path: String) throws {
-        let order = Dictionary(uniqueKeysWithValues: engines.enumerated().map { ($1, $0) })
+        // Lines are compared and copied as bytes: as Strings this pass cost about as much as writing the rows.
+        let names = engines.map { Array($0.utf8) }
         let readers = try parts.map { try LineReader(path: $0) }
-        for (reader, part) in zip(readers, parts) where reader.next() != header {
+        for (reader, part) in zip(readers, parts) where reader.next().map({ Array($0) }) != Array(header.utf8) {
             throw ResultsError("\(part): not a ledger (its first line is not the ledger header)")
         }
         guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
             throw ResultsError("cannot write \(path)")
         }
-        var buffer = Data((header + "\n").utf8)
-        var pending = readers.map { $0.next() }
-        while pending.contains(where: { $0 != nil }) {
+        var buffer = Array((header + "\n").utf8)
+        var pending = readers.map { $0.next().map { Array($0) } }
+        // One decision's rows, their bytes end to end, and where each is and which engine's.
+        var rowBytes: [UInt8] = []
+        var rows: [(engine: Int, range: Range<Int>)] = []
+        while let first = pending.lazy.compactMap({ $0 }).first {
             // The decision whose rows come next: the first field of any part's next line (all agree).
-            guard let first = pending.compactMap({ $0 }).first else { break }
-            let decision = first.prefix { $0 != "," }
-            var rows: [(engine: Int, line: String)] = []
+            let decision = first.prefix { $0 != 0x2C }
+            rowBytes.removeAll(keepingCapacity: true)
+            rows.removeAll(keepingCapacity: true)
             for k in readers.indices {
-                while let line = pending[k], line.prefix(while: { $0 != "," }) == decision {
-                    let name = line.split(separator: ",", maxSplits: 2)[1]
-                    guard let engine = order[String(name)] else { throw ResultsError("\(parts[k]): unknown engine '\(name)'") }
-                    rows.append((engine, line))
-                    pending[k] = readers[k].next()
+                while let line = pending[k], line.starts(with: decision), line.count > decision.count, line[decision.count] == 0x2C {
+                    let name = line[(decision.count + 1)...].prefix { $0 != 0x2C }
+                    guard let engine = names.firstIndex(where: { $0.elementsEqual(name) }) else {
+                        throw ResultsError("\(parts[k]): unknown engine '\(String(decoding: name, as: UTF8.self))'")
+                    }
+                    rows.append((engine, rowBytes.count..<rowBytes.count + line.count))
+                    rowBytes.append(contentsOf: line)
+                    pending[k] = readers[k].next().map { Array($0) }
                 }
             }
             for row in rows.sorted(by: { $0.engine < $1.engine }) {
-                buffer.append(contentsOf: row.line.utf8)
+                buffer.append(contentsOf: rowBytes[row.range])
                 buffer.append(0x0A)
             }
             if buffer.count > 1 << 20 {
@@ -139,10 +159,42 @@ final class LineReader {
         fclose(file)
     }
 
-    func next() -> String? {
+    /// The next line's bytes, valid until the next call.
+    func next() -> UnsafeRawBufferPointer? {
         let count = getline(&line, &capacity, file)
         guard count > 0, let line else { return nil }
-        let length = line[count - 1] == 0x0A ? count - 1 : count
-        return String(decoding: UnsafeRawBufferPointer(start: line, count: length), as: UTF8.self)
+        return UnsafeRawBufferPointer(start: line, count: line[count - 1] == 0x0A ? count - 1 : count)
     }
+}
+
+/// A CSV text built as bytes: numbers as Swift prints them (`Double`s via
+/// `write(to:)`, the same digits as `description`), with no `String` per
+/// field in between — building each row as a String cost most of a
+/// ledger's writing.
+struct CSVBytes: TextOutputStream {
+    var bytes: [UInt8] = []
+
+    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+
+    // What `Double.write(to:)` and `Float.write(to:)` call with their digits.
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+
+    mutating func append(_ value: Double) { value.write(to: &self) }
+
+    mutating func append(_ value: some BinaryInteger) {
+        if value < 0 { bytes.append(0x2D) }
+        var magnitude = UInt64(value.magnitude)
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for UInt64.max's 20 digits
+        withUnsafeMutableBytes(of: &digits) { out in
+            var n = out.count
+            repeat {
+                n -= 1
+                out[n] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: out[n...])
+        }
+    }
+
+    mutating func comma() { bytes.append(0x2C) }
 }
