@@ -80,6 +80,16 @@ public struct LabRun {
                 throw ScenarioError([Diagnostic(at: .start(of: path),
                     "--engines names '\(name)', which is not an engine of this scenario; expected some of: \(known.joined(separator: ", "))")])
             }
+            // A real-time engine's batch fallback serves a batch engine's predictions: left out, there would be none.
+            let batchEngines = scenario.engines.filter { $0.kind == .batch }.map(\.name)
+            for spec in scenario.engines where names.contains(spec.name) && spec.parameters["fallback"]?.text == "batch" {
+                let source = spec.parameters["fallback_engine"]?.text ?? (batchEngines.count == 1 ? batchEngines[0] : nil)
+                if let source, !names.contains(source) {
+                    throw ScenarioError([Diagnostic(at: .start(of: path),
+                        "--engines leaves out '\(source)', whose predictions engine '\(spec.name)' falls back to; "
+                        + "add it: --engines \((names + [source]).joined(separator: ","))")])
+                }
+            }
             scenario.engines = scenario.engines.filter { names.contains($0.name) }
         }
         let plan = try SimulationPlan.make(scenario)

@@ -52,6 +52,12 @@ public struct SpecNode: Hashable, Sendable {
         return nil
     }
 
+    /// The value of `key` in a mapping; nil for a missing key or a node that is no mapping.
+    public subscript(key: String) -> SpecNode? {
+        guard case .mapping(let entries) = content else { return nil }
+        return entries.first { $0.key.text == key }?.value
+    }
+
     /// An empty value, `~` or `null`: YAML's way of writing nothing.
     public var isNull: Bool {
         guard case .scalar(let scalar) = content, !scalar.isQuoted else { return false }

@@ -87,6 +87,23 @@ func results(_ path: String, replications: Int = 1, out: String,
         options.engines = ["rt", "nope"]
         #expect(throws: (any Error).self) { try LabRun(options).plan(path: path) }
     }
+
+    /// A real-time engine that falls back to a batch engine's predictions
+    /// cannot run without that engine: --engines leaving it out says how to
+    /// fix the command, whether the fallback names its engine or takes the only one.
+    @Test func enginesLeavingOutAFallbacksSourceSayWhatToAdd() throws {
+        for fallback in ["fallback: batch, fallback_engine: nightly", "fallback: batch"] {
+            let path = try scenarioFile(smallFraud.replacingOccurrences(of: "{name: rt, kind: realtime}",
+                                                                        with: "{name: rt, kind: realtime, \(fallback)}"))
+            var options = LabRun.Options()
+            options.engines = ["rt", "oracle"]
+            let error = try #require(throws: ScenarioError.self) { try LabRun(options).plan(path: path) }
+            #expect(error.description.contains("--engines leaves out 'nightly', whose predictions engine 'rt' falls back to; add it: --engines rt,oracle,nightly"),
+                    "\(error)")
+            options.engines = ["rt", "nightly"]
+            #expect(try LabRun(options).plan(path: path).0.engines.count == 2)
+        }
+    }
 }
 
 @Suite(.serialized) struct ExpectationTests {
