@@ -122,6 +122,28 @@ func fraud(seed: UInt64 = 1, scale: Double = 0.005, horizon: String = "2d", comp
         // The log-loss sums every decision's score: equal only if each score is.
         #expect(measures[0].quality.logLoss == measures[1].quality.logLoss, "every decision scored the same")
     }
+
+    /// The speed layer's allowed lateness, on arrivals a minute late on
+    /// average (lognormal, so a tail of many minutes): a 2-minute lateness
+    /// counts the events later than it as dropped and holds fewer records
+    /// (sessions it can no longer join are freed); unbounded drops none and
+    /// keeps them; the default 5 minutes lies between. The dropped events wait
+    /// for the next view: the engines still decide every decision.
+    @Test func lambdaSpeedLayerLatenessDropsOnlyTheLaterEvents() throws {
+        func run(_ lateness: String?) throws -> (EngineCounters, Int) {
+            let key = lateness.map { ", allowed_lateness: \($0)" } ?? ""
+            let (measures, simulation) = try simulate(fraud(horizon: "1d", workload: "sources:\n  authorizations: {delay: 1m, delay_sigma: 1}",
+                                                            engines: "  - {name: lambda, kind: lambda, cadence: 6h\(key)}"), "lateness")
+            return (simulation.engines[0].counters, measures[0].decisions)
+        }
+        let (tight, decisions) = try run("2m"), (usual, _) = try run(nil), (unbounded, all) = try run("unbounded")
+        #expect(decisions == all && decisions > 1000)
+        #expect(unbounded.lateEventsDropped == 0)
+        #expect(tight.lateEventsDropped > usual.lateEventsDropped && usual.lateEventsDropped > 0,
+                "2m dropped \(tight.lateEventsDropped), 5m \(usual.lateEventsDropped)")
+        #expect(tight.stateBytes < usual.stateBytes && usual.stateBytes < unbounded.stateBytes,
+                "state bytes: 2m \(tight.stateBytes), 5m \(usual.stateBytes), unbounded \(unbounded.stateBytes)")
+    }
 }
 
 import Statistics

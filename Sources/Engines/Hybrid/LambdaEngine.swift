@@ -10,7 +10,7 @@ import Workloads
 /// two at request time (pane summaries merge exactly) and scores the full
 /// model — the items' features merged the same way for a ranking workload.
 /// With a zero-delay speed layer it sees exactly what an oracle sees of the
-/// arrived events.
+/// arrived events (of those within the speed layer's allowed lateness).
 public final class LambdaEngine: Engine {
     public let name: String
     public let kind: EngineKind = .lambda
@@ -47,7 +47,7 @@ public final class LambdaEngine: Engine {
     }
 
     func makeSpeedLayer(_ context: EngineContext) -> FeaturePipeline {
-        FeaturePipeline(context.view, throughput: configuration.speed, outOfOrderness: .zero, allowedLateness: nil)
+        FeaturePipeline(context.view, throughput: configuration.speed, lateness: configuration.speedLateness)
     }
 
     public func modelsReady(_ models: TrainedModels, _ context: EngineContext) {
@@ -75,6 +75,7 @@ public final class LambdaEngine: Engine {
             guard let snapshot = running else { return }
             running = nil
             // The speed layers the new view covers go before it is built, as the old view does.
+            for layer in speed where layer.since < snapshot { counters.lateEventsDropped += layer.pipeline.features.droppedLate }
             speed.removeAll { $0.since < snapshot }
             publishBatchView(as: snapshot, context)
         case nil:
@@ -153,6 +154,7 @@ public final class LambdaEngine: Engine {
         counters.capacitySeconds = Double(configuration.batch.workers + configuration.speed.workers) * (context.now - SimTime.zero).seconds
         counters.stateBytes = publishedViewRecords * IncrementalFeatures.bytesPerRecord
         for layer in speed {
+            counters.lateEventsDropped += layer.pipeline.features.droppedLate
             counters.stateBytes += layer.pipeline.features.stateSize.records * IncrementalFeatures.bytesPerRecord
             counters.busySeconds += layer.pipeline.busy.seconds
             counters.maxLagSeconds = max(counters.maxLagSeconds, layer.pipeline.maxLag.seconds)
@@ -191,9 +193,17 @@ final class SpeedLayer {
 ///       workers: 4
 ///       speed_per_event: 20us
 ///       speed_workers: 1
+///       allowed_lateness: 5m         # the speed layer's; later events wait for the next view
+///
+/// The speed layer is a stream job like `streaming`'s, with its watermark at
+/// the latest event time (`out_of_orderness` 0 by default): an event later
+/// than `allowed_lateness` behind it is counted and left to the next batch
+/// view, and a session it can no longer join is freed. `unbounded` merges
+/// every late event and keeps every session of the day.
 public struct LambdaConfiguration: Hashable, Sendable {
     public var batch = BatchConfiguration()
     var speed = FeaturePipeline.Throughput()
+    var speedLateness = FeaturePipeline.Lateness(outOfOrderness: .zero, allowed: .minutes(5))
     public var serving = ServingParameters()
 
     public init(profile: CostProfile = CostProfile()) {
@@ -207,6 +217,7 @@ public struct LambdaConfiguration: Hashable, Sendable {
         c.serving = c.batch.serving
         c.speed.perEvent = r.optional("speed_per_event", default: c.speed.perEvent, .atLeast(.zero))
         c.speed.workers = r.optional("speed_workers", default: c.speed.workers, in: 1...10_000)
+        c.speedLateness = FeaturePipeline.Lateness.read(&r, defaults: c.speedLateness)
         return c
     }
 }

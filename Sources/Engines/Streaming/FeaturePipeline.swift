@@ -30,8 +30,8 @@ struct FeaturePipeline {
         var allowed: SimDuration? = .minutes(5)
 
         /// Reads `out_of_orderness` and `allowed_lateness` (a duration or `unbounded`).
-        static func read(_ r: inout MappingReader) -> Lateness {
-            var l = Lateness()
+        static func read(_ r: inout MappingReader, defaults: Lateness = Lateness()) -> Lateness {
+            var l = defaults
             l.outOfOrderness = r.optional("out_of_orderness", default: l.outOfOrderness)
             if let lateness = r.take("allowed_lateness") {
                 if lateness.text == "unbounded" { l.allowed = nil }
