@@ -316,6 +316,66 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
         }
     }
 
+    /// A lambda view drops the sessions no event its speed view still
+    /// accepts can join and none of its sessions joins (`dropSessions`): every
+    /// read merged with the speed view, as its events come, is bit for bit
+    /// what it is with every session kept, and records go. A few events from
+    /// just before the snapshot reach the speed view first, as late arrivals
+    /// do, so some view sessions are joined across the snapshot.
+    @Test(arguments: [31, 32, 33] as [UInt64])
+    func viewSessionsNoSpeedEventCanJoinGoAndNoReadChanges(seed: UInt64) {
+        let view = everyKindView()
+        let events = randomEvents(seed: seed, count: 600, entities: 6)
+        var rng = RandomSource(seed: seed).stream("lambda")
+        let split = events.count / 2
+        let late = Set((0..<4).map { _ in split - 1 - Int(rng.next() % 20) })
+        var batch = IncrementalFeatures(view, outOfOrderness: .zero, allowedLateness: nil)
+        var speed = IncrementalFeatures(view, outOfOrderness: .zero, allowedLateness: .minutes(5))
+        for (i, e) in events[..<split].enumerated() where !late.contains(i) { batch.process(e) }
+        var dropped = batch
+        for (i, e) in (late.sorted().map { events[$0] } + events[split...]).enumerated() {
+            speed.process(e)
+            // Per entity as reads come, and now and then over the whole view, as a publish does.
+            dropped.dropSessions(of: e.entity, unreachableBy: speed)
+            if i % 50 == 0 { dropped.dropSessions(unreachableBy: speed) }
+            dropped.checkInvariants()
+            let t = SimTime(microseconds: max(batch.maxEventTime, speed.maxEventTime))
+            for entity: Int32 in 0..<6 {
+                let kept = dropped.values(for: entity, asOf: t, mergedWith: speed)
+                let all = batch.values(for: entity, asOf: t, mergedWith: speed)
+                #expect(zip(kept, all).allSatisfy { $0.bitPattern == $1.bitPattern }, "entity \(entity) at \(t): \(kept) vs \(all)")
+            }
+        }
+        #expect(speed.droppedLate == 0)
+        #expect(dropped.stateSize.records < batch.stateSize.records,
+                "\(dropped.stateSize.records) records after dropping, \(batch.stateSize.records) before")
+    }
+
+    /// A view session joined to a speed-view session that is still going
+    /// stays, however old its own last event: across the snapshot they are
+    /// one session. One that nothing joins goes.
+    @Test func aViewSessionJoinedAcrossTheSnapshotStays() {
+        let view = FeatureView(name: "sessions", aggregates: [AggregateFeature("session_count", .count, over: .session(gap: .minutes(10)))],
+                               ttl: .hours(24))
+        func event(_ seconds: Int64) -> DomainEvent {
+            DomainEvent(kind: .authorization, eventTime: SimTime(microseconds: seconds * 1_000_000),
+                        arrivalTime: SimTime(microseconds: seconds * 1_000_000), entity: 0, item: 1, amount: 1)
+        }
+        var batch = IncrementalFeatures(view, outOfOrderness: .zero, allowedLateness: nil)
+        for s: Int64 in [0, 30, 60, 3000, 3030, 3100] { batch.process(event(s)) }   // sessions [0, 60] and [3000, 3100]
+        var speed = IncrementalFeatures(view, outOfOrderness: .zero, allowedLateness: .minutes(1))
+        for s: Int64 in [3200, 3700, 4200, 4700, 5200] { speed.process(event(s)) }  // [3000, 3100] goes on
+        var dropped = batch
+        dropped.dropSessions(unreachableBy: speed)
+        #expect(dropped.stateSize.records == batch.stateSize.records - 1, "[0, 60] goes, [3000, 3100] stays")
+        #expect(dropped.values(for: 0, asOf: SimTime(microseconds: 5200 * 1_000_000), mergedWith: speed) == [8])
+        var unboundedSpeed = IncrementalFeatures(view, outOfOrderness: .zero, allowedLateness: nil)
+        for s: Int64 in [3200, 3700, 4200, 4700, 5200] { unboundedSpeed.process(event(s)) }
+        var unbounded = batch
+        unbounded.dropSessions(unreachableBy: unboundedSpeed)
+        #expect(unbounded.stateSize.records == batch.stateSize.records, "a speed view taking any lateness lets nothing go")
+    }
+
     /// A copy is a value: writing to one leaves the other as it was.
     @Test func copiesAreIndependent() {
         let view = everyKindView()

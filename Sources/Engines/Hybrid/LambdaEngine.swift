@@ -115,18 +115,23 @@ public final class LambdaEngine: Engine {
         batchCatalogue = nil
         var view = IncrementalFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
         var items = CatalogueFeatures(context.view, outOfOrderness: .zero, allowedLateness: nil)
+        // Most of a day's sessions ended long before the snapshot, and no event the
+        // speed layer (the one since the snapshot) still accepts can join them:
+        // they go as each entity is built, so neither the build nor the view holds them.
+        let fresh = speed.first { $0.since == snapshot }?.pipeline.features
         do {
-            try context.offlineStore.forEachEntity(arrivedBy: snapshot, eventTimeAfter: snapshot - context.view.reach) { _, events in
+            try context.offlineStore.forEachEntity(arrivedBy: snapshot, eventTimeAfter: snapshot - context.view.reach) { entity, events in
                 for e in events {
                     view.process(e)
                     items?.process(e)
                 }
+                if let fresh { view.dropSessions(of: entity, unreachableBy: fresh) }
             }
         } catch {
             fatalError("lambda engine \(name): the offline store failed: \(error)")
         }
-        batchView = view
         publishedViewRecords = view.stateSize.records
+        batchView = view
         batchCatalogue = items
         catalogue.invalidate()
     }
@@ -165,6 +170,10 @@ public final class LambdaEngine: Engine {
     public func features(for entity: Int32, _ context: EngineContext) -> [Float] {
         let layer = speed[0]
         layer.pipeline.advance(to: context.now)
+        // The view's sessions that no read can see any more go as their entity is read.
+        batchView?.dropSessions(of: entity, unreachableBy: layer.pipeline.features)
+        // Sessions of the view that no read can see any more go as their entity is read.
+        batchView?.dropSessions(of: entity, unreachableBy: layer.pipeline.features)
         // Optional chaining reads the views in place: binding them would copy each one's definitions per read.
         return batchView?.values(for: entity, asOf: context.now, mergedWith: layer.pipeline.features)
             ?? layer.pipeline.values(for: entity, at: context.now)

@@ -343,3 +343,44 @@ extension IncrementalFeatures.Record {
     /// A pane record's index.
     var index: Int64 { key }
 }
+
+extension IncrementalFeatures {
+    /// Drops this state's sessions that no later read merged with `speed`
+    /// can see — for a lambda engine's batch view, which takes no more events
+    /// and is read merged with its speed layer. A session goes when no event
+    /// `speed` will still accept can join it (its last event is more than the
+    /// gap before `speed`'s watermark less its allowed lateness) and none of
+    /// `speed`'s sessions joins it now: it is over at every read from now on
+    /// and, joined to nothing, cannot lengthen a later one. Nothing goes while
+    /// `speed` accepts any lateness, nor from a slot that counts distinct items
+    /// (whose items would have to go too). `entity`: that entity's only.
+    /// - Complexity: O(records × sessions of their entity in `speed`)
+    public mutating func dropSessions(of entity: Int32? = nil, unreachableBy speed: IncrementalFeatures) {
+        guard let lateness = speed.allowedLateness?.microseconds, speed.watermark != .min else { return }
+        let horizon = speed.watermark &- lateness  // no event older than this is accepted any more
+        let theirStore = speed.store.records
+        let ids = entity.map { Int($0)..<Int($0) + 1 } ?? 0..<store.records.pointee.entityCount
+        for id in ids where id >= 0 && id < store.records.pointee.entityCount {
+            let theirs = theirStore.pointee.header(id).records
+            func goes(_ r: Record) -> Bool {
+                guard r.kind == .session else { return false }
+                let slot = plan.slots[Int(r.slot)]
+                guard !slot.needsItems, r.accumulator.lastTime &+ slot.gap < horizon else { return false }
+                // The merge's rule for two sessions of a slot joining (`nonPaneValue`).
+                return !theirs.contains {
+                    $0.kind == .session && $0.slot == r.slot
+                        && $0.key &- slot.gap <= r.accumulator.lastTime && r.key <= $0.accumulator.lastTime &+ slot.gap
+                }
+            }
+            guard store.records.pointee.header(id).records.contains(where: goes) else { continue }
+            let h = uniqueRecords().pointee.headers + id
+            let mine = h.pointee.records
+            var kept = 0
+            for r in mine where !goes(r) {
+                mine[kept] = r
+                kept += 1
+            }
+            store.records.pointee.truncate(&h.pointee, to: kept)
+        }
+    }
+}
