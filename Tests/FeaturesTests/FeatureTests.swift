@@ -391,3 +391,33 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
         #expect(a.processed == 300 && b.processed == 150)
     }
 }
+
+@Suite struct RecordLayoutTests {
+    typealias Record = IncrementalFeatures.Record
+
+    /// The key, slot and kind share two words: each reads back as written,
+    /// at the ends of the key's range and for every slot and kind, and
+    /// writing the key leaves slot and kind alone.
+    @Test func packedFieldsReadBackAsWritten() {
+        #expect(IncrementalFeatures.bytesPerRecord == 36)
+        #expect(MemoryLayout<Accumulator>.stride == 28)
+        let keys: [Int64] = [0, 1, -1, 4_294_967_295, 4_294_967_296, -4_294_967_296, 86_400_000_000 * 365,
+                             Record.keyLimit - 1, -Record.keyLimit + 1, Int64(Int32.min), Int64(UInt32.max) << 20]
+        let kinds: [Record.Kind] = [.pane, .item, .session, .latest]
+        for key in keys {
+            for slot in [0, 1, 127, 128, 255] as [UInt8] {
+                for kind in kinds {
+                    var r = Record(kind, slot: slot, key: key, accumulator: Accumulator())
+                    #expect(r.key == key && r.slot == slot && r.kind == kind)
+                    r.key = -key / 3
+                    #expect(r.key == -key / 3 && r.slot == slot && r.kind == kind)
+                }
+            }
+        }
+        var a = Accumulator()
+        for t in [Int64.min, -1, 0, 1, 1 << 40, -(1 << 40) - 7, Int64.max] as [Int64] {
+            a.lastTime = t
+            #expect(a.lastTime == t)
+        }
+    }
+}
