@@ -414,6 +414,20 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
                 }
             }
         }
+        // A header's due time is kept to the second below: still a lower bound.
+        #expect(MemoryLayout<EntityRecords.Header>.stride == 16)
+        var h = EntityRecords.Header()
+        #expect(h.dueAt == .max && h.count == 0 && h.sizeClass == 0)
+        for (due, kept) in [(5_999_999, 5_000_000), (6_000_000, 6_000_000), (-1, -1_000_000), (Int64.max, Int64.max),
+                            (Int64.max - 1, (Int64(Int32.max) - 1) * 1_000_000)] as [(Int64, Int64)] {
+            h.dueAt = due
+            #expect(h.dueAt == kept, "due \(due)")
+        }
+        h.count = 0xFF_FFFF
+        h.sizeClass = 200
+        #expect(h.count == 0xFF_FFFF && h.sizeClass == 200)
+        h.count = 7
+        #expect(h.count == 7 && h.sizeClass == 200)
         var a = Accumulator()
         for t in [Int64.min, -1, 0, 1, 1 << 40, -(1 << 40) - 7, Int64.max] as [Int64] {
             a.lastTime = t

@@ -24,15 +24,38 @@
 struct EntityRecords {
     typealias Record = IncrementalFeatures.Record
 
+    /// 16 bytes: the header array of a full-scale fraud view (2M users) is
+    /// 32 MB, about the size of the last-level cache, rather than 48.
     struct Header {
         /// The entity's block, nil while it holds no records.
         var block: UnsafeMutablePointer<Record>? = nil
+        /// `dueAt` in whole seconds, rounded down (so still a lower bound); `Int32.max`: never.
+        private var dueSeconds: Int32 = .max
+        /// Bits 0–23: the records held; 24–31: the block's size class.
+        private var countAndClass: UInt32 = 0
+
         /// A watermark at or before which none of its records can be evicted
-        /// (a lower bound on the earliest; `.max`: none ever by watermark alone).
-        var dueAt: Int64 = .max
-        var count: UInt32 = 0
+        /// (a lower bound on the earliest, to the second below; `.max`: none
+        /// ever by watermark alone).
+        var dueAt: Int64 {
+            @inline(__always) get { dueSeconds == .max ? .max : Int64(dueSeconds) &* 1_000_000 }
+            @inline(__always) set {
+                let seconds = floorDiv(newValue, 1_000_000)
+                dueSeconds = newValue == .max ? .max : Int32(clamping: Swift.min(seconds, Int64(Int32.max) - 1))
+            }
+        }
+        var count: UInt32 {
+            @inline(__always) get { countAndClass & 0xFF_FFFF }
+            @inline(__always) set {
+                precondition(newValue <= 0xFF_FFFF, "an entity holds at most 2²⁴ − 1 feature records")
+                countAndClass = countAndClass & 0xFF00_0000 | newValue
+            }
+        }
         /// The block holds `EntityRecords.capacity(sizeClass)` records.
-        var sizeClass: UInt8 = 0
+        var sizeClass: UInt8 {
+            @inline(__always) get { UInt8(truncatingIfNeeded: countAndClass >> 24) }
+            @inline(__always) set { countAndClass = countAndClass & 0xFF_FFFF | UInt32(newValue) << 24 }
+        }
 
         var records: UnsafeMutableBufferPointer<Record> { UnsafeMutableBufferPointer(start: block, count: Int(count)) }
 
