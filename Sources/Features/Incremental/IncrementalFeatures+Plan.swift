@@ -44,8 +44,11 @@ extension IncrementalFeatures {
         /// Some session slot keeps its items (a distinct count over sessions).
         var sessionItems = false
         /// How far the watermark moves while the eviction sweep visits every
-        /// entity once: a quarter of the longest reach, so a record of an
+        /// entity once: an eighth of the longest reach, so a record of an
         /// entity no event touches outlives its last read by at most that.
+        /// Against a quarter, a full-scale fraud state holds 10% fewer records
+        /// (11.8M against 13.2M after two days) for no measurable update cost;
+        /// a sixteenth saves 6% more but its passes slow batched updates.
         var sweepPeriod: Int64 = 1
 
         init(_ view: FeatureView) {
@@ -104,7 +107,7 @@ extension IncrementalFeatures {
                 slotFeatures += features.indices.filter { features[$0].slot == s }
                 slotFeatureStart.append(slotFeatures.count)
             }
-            sweepPeriod = max(view.reach.microseconds / 4, 1)
+            sweepPeriod = max(view.reach.microseconds / 8, 1)
         }
 
         /// The lowest watermark at which `r` is no longer needed (`.max`:
