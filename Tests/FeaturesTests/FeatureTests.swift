@@ -242,9 +242,11 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
         stream.checkInvariants()
         let size = stream.stateSize
         #expect(size.entities == 1)
-        // Entity 0: a day of one-per-minute panes at most, its items for an hour, latest, session.
-        #expect(size.records <= (24 * 60 + 2) + 62 + 2, "\(size.records) records")
-        #expect(size.records >= 24 * 60, "\(size.records) records")
+        // Entity 0: a day of one-per-minute panes at most, three to a record
+        // (each holds one event), its items for an hour, latest, session.
+        let panes = 24 * 60 + 2, perRecord = IncrementalFeatures.Record.singlesCapacity
+        #expect(size.records <= (panes + perRecord - 1) / perRecord + 62 + 2, "\(size.records) records")
+        #expect(size.records >= 24 * 60 / perRecord, "\(size.records) records")
         let t = SimTime(microseconds: stream.maxEventTime)
         expectSame(stream.values(for: 7, asOf: t), FullRecompute.values(view, events: idle, asOf: t), view.featureNames, "idle entity 7")
         // Its time since last reads the newest 24-hour pane instead of a record of its own.
@@ -397,13 +399,14 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
 
     /// The key, slot and kind share two words: each reads back as written,
     /// at the ends of the key's range and for every slot and kind, and
-    /// writing the key leaves slot and kind alone.
+    /// writing the key leaves slot and kind alone. Singles' panes read back
+    /// as written, bit for bit.
     @Test func packedFieldsReadBackAsWritten() {
         #expect(IncrementalFeatures.bytesPerRecord == 36)
         #expect(MemoryLayout<Accumulator>.stride == 28)
         let keys: [Int64] = [0, 1, -1, 4_294_967_295, 4_294_967_296, -4_294_967_296, 86_400_000_000 * 365,
                              Record.keyLimit - 1, -Record.keyLimit + 1, Int64(Int32.min), Int64(UInt32.max) << 20]
-        let kinds: [Record.Kind] = [.pane, .item, .session, .latest]
+        let kinds: [Record.Kind] = [.pane, .item, .session, .latest, .singles]
         for key in keys {
             for slot in [0, 1, 127, 128, 255] as [UInt8] {
                 for kind in kinds {
@@ -413,6 +416,21 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
                     #expect(r.key == -key / 3 && r.slot == slot && r.kind == kind)
                 }
             }
+        }
+        // Singles: up to three (time, amount) panes in the accumulator's bytes, the first's time in the key.
+        for slot in [0, 255] as [UInt8] {
+            let panes: [(Int64, Float)] = [(Record.keyLimit - 1, -.infinity), (-(1 << 40) - 7, .nan), (1, 1.5)]
+            var r = Record.singles(slot: slot, time: panes[0].0, amount: panes[0].1)
+            #expect(r.singleCount == 1 && r.kind == .singles && r.slot == slot)
+            for k in 1..<3 {
+                r.setSingle(k, time: panes[k].0, amount: panes[k].1)
+                #expect(r.singleCount == k + 1 && r.kind == .singles && r.slot == slot)
+            }
+            for k in 0..<3 {
+                #expect(r.single(k).time == panes[k].0 && r.single(k).amount.bitPattern == panes[k].1.bitPattern)
+            }
+            r.setSingle(2, time: .min, amount: 0)
+            #expect(r.singleCount == 2 && r.single(1).time == panes[1].0 && r.single(0).time == panes[0].0)
         }
         // A header's due time is kept to the second below: still a lower bound.
         #expect(MemoryLayout<EntityRecords.Header>.stride == 16)

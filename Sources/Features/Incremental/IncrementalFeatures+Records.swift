@@ -1,48 +1,55 @@
 import Workloads
 
 extension IncrementalFeatures {
-    /// One pane, item, session or time-since-last record of an entity: 36
-    /// bytes, all kinds in one block per entity (`EntityRecords`), each kind's
-    /// records in processing order among themselves. Nothing in it is 8-byte
-    /// aligned: the key, slot and kind share two 4-byte words (keys are
-    /// within ±2⁵³, about 285 years of microseconds), so a record takes 36
-    /// bytes instead of the 40 that two 8-byte fields round 38 up to — the
-    /// records are most of a feature state's memory.
+    /// One pane, item, session or time-since-last record of an entity, or a
+    /// run of single-event panes: 36 bytes, all kinds in one block per entity
+    /// (`EntityRecords`), each kind's records in processing order among
+    /// themselves. Nothing in it is 8-byte aligned: the key, slot and kind
+    /// share two 4-byte words (keys are within ±2⁵², about 142 years of
+    /// microseconds), so a record takes 36 bytes instead of the 40 that two
+    /// 8-byte fields round 38 up to — the records are most of a feature
+    /// state's memory.
     struct Record {
-        enum Kind: UInt8 { case pane, item, session, latest }
+        /// `singles`: up to three panes of one event each, as (event time,
+        /// amount) — the pane's index follows from the time. With 1-second
+        /// hops over a day (fraud) nearly every pane holds one event, and
+        /// three of them in one record take a third of the memory.
+        enum Kind: UInt8 { case pane, item, session, latest, singles }
         /// Bits 0–31 of the key.
         private var keyLow: UInt32
-        /// Bits 0–21: the key's bits 32–53 (two's complement); 22–29: the slot; 30–31: the kind.
+        /// Bits 0–20: the key's bits 32–52 (two's complement); 21–28: the slot; 29–31: the kind.
         private var tag: UInt32
         /// The events' summary (a session's last event time is its
         /// `lastTime`). An item record has none: its count holds the item.
+        /// Singles keep their panes' times and amounts in its bytes.
         var accumulator: Accumulator
 
-        static let keyLimit: Int64 = 1 << 53
+        static let keyLimit: Int64 = 1 << 52
 
         init(_ kind: Kind, slot: UInt8, key: Int64, accumulator: Accumulator) {
             keyLow = 0
-            tag = UInt32(slot) << 22 | UInt32(kind.rawValue) << 30
+            tag = UInt32(slot) << 21 | UInt32(kind.rawValue) << 29
             self.accumulator = accumulator
             self.key = key
         }
 
         /// Pane: its index. Item: its pane's index (pane slots) or its event's
         /// time (session slots, whose sessions are disjoint time ranges, so the
-        /// range says whose it is). Session: its first event time. Latest: unused.
+        /// range says whose it is). Session: its first event time. Singles: the
+        /// first pane's event time. Latest: unused.
         var key: Int64 {
             @inline(__always) get {
-                // Shifted up and back down to extend the sign of the key's 22 high bits.
-                Int64(Int32(bitPattern: tag << 10) >> 10) << 32 | Int64(keyLow)
+                // Shifted up and back down to extend the sign of the key's 21 high bits.
+                Int64(Int32(bitPattern: tag << 11) >> 11) << 32 | Int64(keyLow)
             }
             @inline(__always) set {
-                precondition(newValue > -Self.keyLimit && newValue < Self.keyLimit, "a feature record's key is beyond ±2⁵³")
+                precondition(newValue > -Self.keyLimit && newValue < Self.keyLimit, "a feature record's key is beyond ±2⁵²")
                 keyLow = UInt32(truncatingIfNeeded: newValue)
-                tag = tag & ~0x3F_FFFF | UInt32(truncatingIfNeeded: newValue >> 32) & 0x3F_FFFF
+                tag = tag & ~0x1F_FFFF | UInt32(truncatingIfNeeded: newValue >> 32) & 0x1F_FFFF
             }
         }
-        var slot: UInt8 { @inline(__always) get { UInt8(truncatingIfNeeded: tag >> 22) } }
-        var kind: Kind { @inline(__always) get { Kind(rawValue: UInt8(tag >> 30)).unsafelyUnwrapped } }
+        var slot: UInt8 { @inline(__always) get { UInt8(truncatingIfNeeded: tag >> 21) } }
+        var kind: Kind { @inline(__always) get { Kind(rawValue: UInt8(tag >> 29)).unsafelyUnwrapped } }
 
         static func item(_ item: Int32, slot: UInt8, key: Int64) -> Record {
             var r = Record(.item, slot: slot, key: key, accumulator: Accumulator())
@@ -51,6 +58,47 @@ extension IncrementalFeatures {
         }
 
         var item: Int32 { accumulator.count }
+
+        // MARK: Singles
+
+        static let singlesCapacity = 3
+
+        /// Singles holding one pane. The accumulator's seven words hold the
+        /// first amount, then (time, amount) of the second and third panes;
+        /// an absent pane's time is `.min`.
+        static func singles(slot: UInt8, time: Int64, amount: Float) -> Record {
+            var r = Record(.singles, slot: slot, key: time, accumulator: Accumulator())
+            r.setSingle(0, time: time, amount: amount)
+            r.setSingle(1, time: .min, amount: 0)
+            r.setSingle(2, time: .min, amount: 0)
+            return r
+        }
+
+        /// The panes a singles record holds, 1 to 3.
+        var singleCount: Int {
+            @inline(__always) get { single(1).time == .min ? 1 : single(2).time == .min ? 2 : 3 }
+        }
+
+        /// The `k`th single-event pane's event time and amount, in pane order.
+        @inline(__always) func single(_ k: Int) -> (time: Int64, amount: Float) {
+            withUnsafeBytes(of: accumulator) { words in
+                let amount = Float(bitPattern: words.load(fromByteOffset: k == 0 ? 0 : 12 * k, as: UInt32.self))
+                guard k > 0 else { return (key, amount) }
+                let low = words.load(fromByteOffset: 12 * k - 8, as: UInt32.self)
+                let high = words.load(fromByteOffset: 12 * k - 4, as: Int32.self)
+                return (Int64(high) << 32 | Int64(low), amount)
+            }
+        }
+
+        @inline(__always) mutating func setSingle(_ k: Int, time: Int64, amount: Float) {
+            if k == 0 { key = time }
+            withUnsafeMutableBytes(of: &accumulator) { words in
+                words.storeBytes(of: amount.bitPattern, toByteOffset: k == 0 ? 0 : 12 * k, as: UInt32.self)
+                guard k > 0 else { return }
+                words.storeBytes(of: UInt32(truncatingIfNeeded: time), toByteOffset: 12 * k - 8, as: UInt32.self)
+                words.storeBytes(of: Int32(truncatingIfNeeded: time >> 32), toByteOffset: 12 * k - 4, as: Int32.self)
+            }
+        }
     }
 }
 
@@ -75,7 +123,7 @@ extension EntityRecords {
                     if amount == 0 && slots[s].sumsOnly { continue }
                     let hop = slots[s].hop
                     let index = paneIndex(t, hop: hop)
-                    addToPane(&h, slot: slot, index: index, time: t, amount: amount)
+                    addToPane(&h, slot: slot, hop: hop, keptFor: slots[s].maxSize, index: index, time: t, amount: amount)
                     h.dueAt = min(h.dueAt, index &* hop &+ slots[s].maxSize)
                     if slots[s].needsItems && addItem(&h, slot: slot, key: index, item: e.item) {
                         h.dueAt = min(h.dueAt, index &* hop &+ slots[s].itemMaxSize)
@@ -91,26 +139,57 @@ extension EntityRecords {
         headers[id] = h
     }
 
-    /// Only the slot's newest record is looked at: in-order events touch it
-    /// or start a newer pane. A late event for an older pane starts a second
-    /// record for that pane, which is harmless — pane summaries merge — and
-    /// keeps this O(1) in the usual case instead of O(records).
-    @inline(__always) mutating func addToPane(_ h: inout Header, slot: UInt8, index: Int64, time: Int64, amount: Float) {
+    /// Only the slot's newest pane record (a pane or singles) is looked at:
+    /// in-order events touch its newest pane or start a newer one. A pane's
+    /// first event goes into singles; its second makes it a full pane. A late
+    /// event for an older pane starts a second record for that pane, which is
+    /// harmless — pane summaries merge — and keeps this O(1) in the usual
+    /// case instead of O(records).
+    /// (`keptFor`: the slot's `maxSize`, for the entity's `dueAt`.)
+    @inline(__always) mutating func addToPane(_ h: inout Header, slot: UInt8, hop: Int64, keptFor: Int64, index: Int64,
+                                              time: Int64, amount: Float) {
         let records = h.records
         var i = records.count - 1
         while i >= 0 {
-            if records[i].slot == slot && records[i].kind == .pane {
-                if records[i].key == index {
-                    records[i].accumulator.add(time: time, amount: amount)
-                    return
+            if records[i].slot == slot {
+                if records[i].kind == .pane {
+                    if records[i].key == index {
+                        records[i].accumulator.add(time: time, amount: amount)
+                        return
+                    }
+                    break
                 }
-                break
+                if records[i].kind == .singles {
+                    let n = records[i].singleCount
+                    let newest = records[i].single(n - 1)
+                    let newestIndex = paneIndex(newest.time, hop: hop)
+                    if newestIndex == index {
+                        // The pane's second event: it takes a summary of its own.
+                        var acc = Accumulator()
+                        acc.add(time: newest.time, amount: newest.amount)
+                        acc.add(time: time, amount: amount)
+                        let pane = Record(.pane, slot: slot, key: index, accumulator: acc)
+                        if n == 1 {
+                            records[i] = pane
+                        } else {
+                            // The singles' newest is now an older pane, due sooner.
+                            records[i].setSingle(n - 1, time: .min, amount: 0)
+                            let due = paneIndex(records[i].single(n - 2).time, hop: hop) &* hop &+ keptFor
+                            h.dueAt = min(h.dueAt, due)
+                            append(pane, to: &h)
+                        }
+                        return
+                    }
+                    if newestIndex < index && n < Record.singlesCapacity {
+                        records[i].setSingle(n, time: time, amount: amount)
+                        return
+                    }
+                    break
+                }
             }
             i -= 1
         }
-        var acc = Accumulator()
-        acc.add(time: time, amount: amount)
-        append(Record(.pane, slot: slot, key: index, accumulator: acc), to: &h)
+        append(.singles(slot: slot, time: time, amount: amount), to: &h)
     }
 
     /// Notes `item` in pane `key` of the slot unless already there; whether it was new.
@@ -241,13 +320,26 @@ extension IncrementalFeatures {
             plan.slotFeatures.withUnsafeBufferPointer { slotFeatures in
                 plan.slotFeatureStart.withUnsafeBufferPointer { start in
                     func fold(_ records: UnsafeBufferPointer<Record>) {
-                        for p in records where p.kind == .pane {
+                        for p in records {
                             let s = Int(p.slot)
-                            guard p.index <= endPane[s] else { continue }
-                            for k in start[s]..<start[s + 1] {
-                                let i = slotFeatures[k]
-                                // Records of one pane are in processing order: a later one wins a tie on `last`.
-                                if p.index >= first[i] { accumulators[i].mergeLater(p.accumulator) }
+                            if p.kind == .pane {
+                                guard p.index <= endPane[s] else { continue }
+                                for k in start[s]..<start[s + 1] {
+                                    let i = slotFeatures[k]
+                                    // Records of one pane are in processing order: a later one wins a tie on `last`.
+                                    if p.index >= first[i] { accumulators[i].mergeLater(p.accumulator) }
+                                }
+                            } else if p.kind == .singles {
+                                let hop = plan.slots[s].hop
+                                for n in 0..<p.singleCount {
+                                    let (time, amount) = p.single(n)
+                                    let index = paneIndex(time, hop: hop)
+                                    guard index <= endPane[s] else { continue }
+                                    for k in start[s]..<start[s + 1] where index >= first[slotFeatures[k]] {
+                                        // One event: adding it is merging its pane's summary.
+                                        accumulators[slotFeatures[k]].add(time: time, amount: amount)
+                                    }
+                                }
                             }
                         }
                     }
@@ -296,10 +388,16 @@ extension IncrementalFeatures {
                 // The latest of the pane slot's panes (each pane's lastTime is its latest event's).
                 let panes = UInt8(from)
                 var latest = Int64.min
-                for r in a where r.kind == .pane && r.slot == panes { latest = max(latest, r.accumulator.lastTime) }
-                for r in b ?? UnsafeBufferPointer(start: nil, count: 0) where r.kind == .pane && r.slot == panes {
-                    latest = max(latest, r.accumulator.lastTime)
+                func newest(_ r: Record) -> Int64 {
+                    guard r.slot == panes else { return .min }
+                    switch r.kind {
+                    case .pane: return r.accumulator.lastTime
+                    case .singles: return r.single(r.singleCount - 1).time
+                    default: return .min
+                    }
                 }
+                for r in a { latest = max(latest, newest(r)) }
+                for r in b ?? UnsafeBufferPointer(start: nil, count: 0) { latest = max(latest, newest(r)) }
                 last = latest
             } else {
                 let mine = a.first { $0.kind == .latest && $0.slot == slot }?.accumulator.lastTime
