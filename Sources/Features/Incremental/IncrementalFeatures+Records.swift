@@ -330,12 +330,13 @@ extension IncrementalFeatures {
                                     if p.index >= first[i] { accumulators[i].mergeLater(p.accumulator) }
                                 }
                             } else if p.kind == .singles {
+                                // Pane p holds times ((p−1)·hop, p·hop]: bounds on times, no division per pane.
                                 let hop = plan.slots[s].hop
+                                let latest = endPane[s] &* hop
                                 for n in 0..<p.singleCount {
                                     let (time, amount) = p.single(n)
-                                    let index = paneIndex(time, hop: hop)
-                                    guard index <= endPane[s] else { continue }
-                                    for k in start[s]..<start[s + 1] where index >= first[slotFeatures[k]] {
+                                    guard time <= latest else { continue }
+                                    for k in start[s]..<start[s + 1] where time > (first[slotFeatures[k]] &- 1) &* hop {
                                         // One event: adding it is merging its pane's summary.
                                         accumulators[slotFeatures[k]].add(time: time, amount: amount)
                                     }
