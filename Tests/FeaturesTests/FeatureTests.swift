@@ -432,6 +432,11 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
             r.setSingle(2, time: .min, amount: 0)
             #expect(r.singleCount == 2 && r.single(1).time == panes[1].0 && r.single(0).time == panes[0].0)
         }
+        // Block classes grow strictly (append moves up one, truncate searches upwards), in quarter steps from 4.
+        #expect((0..<10).map { EntityRecords.capacity($0) } == [2, 3, 4, 5, 6, 7, 8, 10, 12, 14])
+        for c in 0..<80 as Range<UInt8> {
+            #expect(EntityRecords.capacity(c + 1) > EntityRecords.capacity(c))
+        }
         // A header's due time is kept to the second below: still a lower bound.
         #expect(MemoryLayout<EntityRecords.Header>.stride == 16)
         var h = EntityRecords.Header()
