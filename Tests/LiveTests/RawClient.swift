@@ -81,7 +81,7 @@ final class RawClient: Sendable {
     func trickle(_ bytes: some Collection<UInt8>, gap: Duration) async {
         for byte in bytes {
             guard closedAt == nil, (try? await send([byte])) != nil else { return }
-            try? await Task.sleep(for: gap)
+            await loopSleep(for: gap)
         }
     }
 
@@ -114,7 +114,17 @@ func eventually(within: Duration, _ condition: () -> Bool) async -> Bool {
     let end = ContinuousClock.now + within
     while !condition() {
         if ContinuousClock.now >= end { return false }
-        try? await Task.sleep(for: .milliseconds(5))
+        await loopSleep(for: .milliseconds(5))
     }
     return true
+}
+
+/// Sleeps on an event-loop timer. `Task.sleep` wakes through the shared
+/// cooperative pool, which the suites' CPU-bound tests can hold for seconds:
+/// a test polling a server past its request timeout that way saw the
+/// timeout, not the state it polled for (CI, 2026-12-07).
+func loopSleep(for duration: Duration) async {
+    let (seconds, attoseconds) = duration.components
+    let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    try? await MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(nanoseconds)) {}.futureResult.get()
 }

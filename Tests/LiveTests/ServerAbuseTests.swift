@@ -48,7 +48,7 @@ import Testing
             while slow.closedAt == nil && ContinuousClock.now - started < .seconds(5) {
                 #expect(try await healthy.exchange(Self.request) == 200)
                 answered += 1
-                try await Task.sleep(for: .milliseconds(50))
+                await loopSleep(for: .milliseconds(50))
             }
             await trickling
             let closedAt = try #require(slow.closedAt, "the trickling client was never cut off")
@@ -131,7 +131,7 @@ import Testing
             while answered < 10 {
                 #expect(try await keepAlive.exchange(Self.request, within: .seconds(2)) == 200)
                 answered += 1
-                try await Task.sleep(for: .milliseconds(100))
+                await loopSleep(for: .milliseconds(100))
             }
             #expect(keepAlive.closedAt == nil, "the keep-alive connection stayed open through the flood")
             #expect(await newcomerStatus == 200)
