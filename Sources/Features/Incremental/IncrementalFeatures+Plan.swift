@@ -128,7 +128,7 @@ extension IncrementalFeatures {
                 return r.key &* slot.hop &+ slot.maxSize
             case .singles:
                 // All of them go with the newest: a read's window bounds skip the older ones.
-                return paneIndex(r.single(r.singleCount - 1).time, hop: slot.hop) &* slot.hop &+ slot.maxSize
+                return paneIndex(r.newestSingle.time, hop: slot.hop) &* slot.hop &+ slot.maxSize
             case .item:
                 return slot.hop == 0 ? .max : r.key &* slot.hop &+ slot.itemMaxSize
             case .session:

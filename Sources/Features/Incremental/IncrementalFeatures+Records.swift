@@ -79,6 +79,9 @@ extension IncrementalFeatures {
             @inline(__always) get { single(1).time == .min ? 1 : single(2).time == .min ? 2 : 3 }
         }
 
+        /// The newest of a singles record's panes.
+        var newestSingle: (time: Int64, amount: Float) { @inline(__always) get { single(singleCount - 1) } }
+
         /// The `k`th single-event pane's event time and amount, in pane order.
         @inline(__always) func single(_ k: Int) -> (time: Int64, amount: Float) {
             withUnsafeBytes(of: accumulator) { words in
@@ -123,7 +126,7 @@ extension EntityRecords {
                     if amount == 0 && slots[s].sumsOnly { continue }
                     let hop = slots[s].hop
                     let index = paneIndex(t, hop: hop)
-                    addToPane(&h, slot: slot, hop: hop, keptFor: slots[s].maxSize, index: index, time: t, amount: amount)
+                    addToPane(&h, slot: slot, hop: hop, plan: plan, index: index, time: t, amount: amount)
                     h.dueAt = min(h.dueAt, index &* hop &+ slots[s].maxSize)
                     if slots[s].needsItems && addItem(&h, slot: slot, key: index, item: e.item) {
                         h.dueAt = min(h.dueAt, index &* hop &+ slots[s].itemMaxSize)
@@ -145,8 +148,7 @@ extension EntityRecords {
     /// event for an older pane starts a second record for that pane, which is
     /// harmless — pane summaries merge — and keeps this O(1) in the usual
     /// case instead of O(records).
-    /// (`keptFor`: the slot's `maxSize`, for the entity's `dueAt`.)
-    @inline(__always) mutating func addToPane(_ h: inout Header, slot: UInt8, hop: Int64, keptFor: Int64, index: Int64,
+    @inline(__always) mutating func addToPane(_ h: inout Header, slot: UInt8, hop: Int64, plan: Plan, index: Int64,
                                               time: Int64, amount: Float) {
         let records = h.records
         var i = records.count - 1
@@ -161,7 +163,7 @@ extension EntityRecords {
                 }
                 if records[i].kind == .singles {
                     let n = records[i].singleCount
-                    let newest = records[i].single(n - 1)
+                    let newest = records[i].newestSingle
                     let newestIndex = paneIndex(newest.time, hop: hop)
                     if newestIndex == index {
                         // The pane's second event: it takes a summary of its own.
@@ -174,8 +176,7 @@ extension EntityRecords {
                         } else {
                             // The singles' newest is now an older pane, due sooner.
                             records[i].setSingle(n - 1, time: .min, amount: 0)
-                            let due = paneIndex(records[i].single(n - 2).time, hop: hop) &* hop &+ keptFor
-                            h.dueAt = min(h.dueAt, due)
+                            h.dueAt = min(h.dueAt, plan.evictableAt(records[i], lateness: nil))
                             append(pane, to: &h)
                         }
                         return
@@ -393,7 +394,7 @@ extension IncrementalFeatures {
                     guard r.slot == panes else { return .min }
                     switch r.kind {
                     case .pane: return r.accumulator.lastTime
-                    case .singles: return r.single(r.singleCount - 1).time
+                    case .singles: return r.newestSingle.time
                     default: return .min
                     }
                 }
