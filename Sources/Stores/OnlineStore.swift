@@ -4,7 +4,7 @@ import SimKernel
 /// read by key at serving time — what Feast calls the online store (Redis in
 /// production; dense arrays here, entities being dense ids).
 ///
-///     var online = OnlineStore(width: view.entityFeatureCount, ttl: view.ttl)
+///     var online = OnlineStore(width: view.entityFeatureCount, ttl: view.ttl, entities: workload.entityCount)
 ///     online.put(entity: 7, values: features, asOf: now)
 ///     if let (values, asOf) = online.get(entity: 7, at: later) { … }   // nil when expired
 ///
@@ -17,20 +17,25 @@ public struct OnlineStore: Sendable {
     var asOf: [Int64] = []
     public private(set) var entityCount = 0
 
-    public init(width: Int, ttl: SimDuration) {
+    /// `entities`, the known population, is allocated at once: growing by
+    /// doubling instead left a full-scale fraud store up to twice its 2M
+    /// cardholders, and held both copies while it grew.
+    public init(width: Int, ttl: SimDuration, entities: Int = 0) {
         self.width = width
         self.ttl = ttl
+        if entities > 0 { grow(to: entities) }
+    }
+
+    mutating func grow(to count: Int) {
+        asOf.append(contentsOf: repeatElement(.min, count: count - asOf.count))
+        values.append(contentsOf: repeatElement(0, count: count * width - values.count))
     }
 
     /// Writes an entity's vector (`values.count == width`). - Complexity: O(width), amortised
     public mutating func put(entity: Int32, values newValues: [Float], asOf time: SimTime) {
         precondition(newValues.count == width, "feature vector width \(newValues.count) ≠ \(width)")
         let id = Int(entity)
-        if id >= asOf.count {
-            let grown = max(id + 1, asOf.count * 2)
-            asOf.append(contentsOf: repeatElement(.min, count: grown - asOf.count))
-            values.append(contentsOf: repeatElement(0, count: grown * width - values.count))
-        }
+        if id >= asOf.count { grow(to: max(id + 1, asOf.count * 2)) }
         if asOf[id] == .min { entityCount += 1 }
         asOf[id] = time.microseconds
         values.replaceSubrange(id * width..<(id + 1) * width, with: newValues)

@@ -30,6 +30,18 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
         #expect(store.get(entity: 3, at: SimTime(microseconds: 700_000_000))?.values.elementsEqual([5, 6]) == true)
         #expect(store.entityCount == 1)
     }
+
+    @Test func aReservedPopulationIsAllocatedOnceAndStillGrows() {
+        var store = OnlineStore(width: 3, ttl: .hours(1), entities: 1_000)
+        #expect(store.footprint == 1_000 * (3 * 4 + 8), "exactly the population, no doubling headroom")
+        #expect(store.get(entity: 999, at: .zero) == nil, "reserved but never written reads as missing")
+        store.put(entity: 999, values: [1, 2, 3], asOf: .zero)
+        #expect(store.footprint == 1_000 * (3 * 4 + 8), "an id inside the population does not grow it")
+        store.put(entity: 1_500, values: [4, 5, 6], asOf: .zero)
+        #expect(store.get(entity: 1_500, at: .zero)?.values.elementsEqual([4, 5, 6]) == true)
+        #expect(store.get(entity: 999, at: .zero)?.values.elementsEqual([1, 2, 3]) == true)
+        #expect(store.entityCount == 2)
+    }
 }
 
 @Suite struct OfflineStoreTests {

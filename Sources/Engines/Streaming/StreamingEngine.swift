@@ -53,7 +53,8 @@ public final class StreamingEngine: Engine {
         stream = context.featureStream(throughput: configuration.throughput, outOfOrderness: configuration.outOfOrderness,
                                        allowedLateness: configuration.allowedLateness, shared: configuration.stallRate.perSecond <= 0)
         subscriber = stream!.subscribe(updates: true)
-        online = OnlineStore(width: context.view.entityFeatureCount, ttl: context.view.ttl)
+        online = OnlineStore(width: context.view.entityFeatureCount, ttl: context.view.ttl, entities: context.workload.entityCount)
+        if configuration.rescore { predictions.reserve(entities: context.workload.entityCount) }
         context.schedule(EngineTimer(engine: index, code: Timer.checkpoint.rawValue), at: context.now + configuration.checkpointInterval)
         if configuration.stallRate.perSecond > 0 { scheduleStall(context) }
     }
