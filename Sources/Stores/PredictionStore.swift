@@ -89,49 +89,27 @@ public final class PredictionStore: Sendable {
         }
     }
 
-    /// Rows per INSERT statement on the bulk path: a statement's fixed cost
-    /// (opening its cursor, starting and halting the VDBE program) is paid
-    /// once per this many rows. 8 columns × 64 rows stays far below SQLite's
-    /// limit on bound parameters.
-    public static let rowsPerStatement = 64
+    /// Rows per INSERT statement on the bulk path (`BulkInsert.rowsPerStatement`).
+    public static let rowsPerStatement = BulkInsert.rowsPerStatement
 
     /// The bulk insert path, also what `tempo bench store` measures: the rows
-    /// in order, `rowsPerStatement` at a time through one multi-row INSERT
-    /// (the same rows in the same order as one row at a time, so the same file).
+    /// in order through `BulkInsert.insert`'s multi-row statements.
     static func insert(_ db: Database, run: Int64, partition: Int, rows: [PredictionRow], modelVersion: String) throws {
-        func sql(rows n: Int) -> String {
-            "INSERT INTO predictions(key, entity, run_id, partition, score, model_version, computed_at, features_as_of) VALUES "
-                + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
-        }
-        let per = rowsPerStatement
-        let full = rows.count / per * per
         try modelVersion.withCString { version in
             let length = Int32(strlen(version))
-            func bind(_ row: borrowing BulkInsert.Binder, _ r: PredictionRow, at position: Int) {
-                let c = Int32(position * 8)
-                row.bind(c + 1, run << 32 | Int64(UInt32(bitPattern: r.entity)))
-                row.bind(c + 2, r.entity)
-                row.bind(c + 3, run)
-                row.bind(c + 4, Int64(partition))
-                row.bind(c + 5, Double(r.score))
-                row.bind(c + 6, static: version, length: length)
-                row.bind(c + 7, r.computedAt.microseconds)
-                row.bind(c + 8, r.featuresAsOf.microseconds)
-            }
             try rows.withUnsafeBufferPointer { rows in
-                if full > 0 {
-                    var insert = try BulkInsert(db, sql(rows: per))
-                    var start = 0
-                    while start < full {
-                        try insert.run { row in
-                            for k in 0..<per { bind(row, rows[start + k], at: k) }
-                        }
-                        start += per
-                    }
-                }
-                if full < rows.count {
-                    var insert = try BulkInsert(db, sql(rows: 1))
-                    for r in rows[full...] { try insert.run { row in bind(row, r, at: 0) } }
+                try BulkInsert.insert(db, into: "predictions", columns: [
+                    "key", "entity", "run_id", "partition", "score", "model_version", "computed_at", "features_as_of",
+                ], count: rows.count) { row, i, c in
+                    let r = rows[i]
+                    row.bind(c + 1, run << 32 | Int64(UInt32(bitPattern: r.entity)))
+                    row.bind(c + 2, r.entity)
+                    row.bind(c + 3, run)
+                    row.bind(c + 4, Int64(partition))
+                    row.bind(c + 5, Double(r.score))
+                    row.bind(c + 6, static: version, length: length)
+                    row.bind(c + 7, r.computedAt.microseconds)
+                    row.bind(c + 8, r.featuresAsOf.microseconds)
                 }
             }
         }

@@ -80,6 +80,42 @@ struct BulkInsert: ~Copyable {
 
     deinit { sqlite3_finalize(statement) }
 
+    /// Rows per INSERT statement on the bulk path: a statement's fixed cost
+    /// (opening its cursor, starting and halting the VDBE program) is paid
+    /// once per this many rows. 8 columns × 64 rows stays far below SQLite's
+    /// limit on bound parameters.
+    static let rowsPerStatement = 64
+
+    /// Inserts `count` rows into `table`, in order, `rowsPerStatement` at a
+    /// time through one multi-row INSERT, then the rest one by one: the same
+    /// rows in the same order as one row at a time, so the same rowids and the
+    /// same file. `bind(binder, row, offset)` binds row `row`'s columns at
+    /// parameters `offset + 1 …`.
+    static func insert(_ db: Database, into table: String, columns: [String], count: Int,
+                       bind: (borrowing Binder, _ row: Int, _ offset: Int32) -> Void) throws {
+        func sql(rows n: Int) -> String {
+            let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+            return "INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
+                + Array(repeating: row, count: n).joined(separator: ", ")
+        }
+        let per = rowsPerStatement, width = Int32(columns.count)
+        let full = count / per * per
+        if full > 0 {
+            var insert = try BulkInsert(db, sql(rows: per))
+            var start = 0
+            while start < full {
+                try insert.run { binder in
+                    for k in 0..<per { bind(binder, start + k, Int32(k) * width) }
+                }
+                start += per
+            }
+        }
+        if full < count {
+            var insert = try BulkInsert(db, sql(rows: 1))
+            for i in full..<count { try insert.run { bind($0, i, 0) } }
+        }
+    }
+
     struct Binder: ~Copyable {
         let statement: OpaquePointer
         @inline(__always) func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(statement, index, value) }
