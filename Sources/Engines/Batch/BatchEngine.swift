@@ -185,7 +185,8 @@ public final class BatchEngine: Engine {
         var publishAt: [SimTime] = []
         /// Where each entity's row is, by entity id: partition (−1: none) and
         /// position in it. Dense columns, not a dictionary: for 2M entities
-        /// 16 MB instead of about 100 (and no rehash copy while it fills).
+        /// 16 MB instead of 84 (4M buckets of 20 bytes), and no rehash copy
+        /// while it fills.
         var partitionOf: [Int32] = []
         var rowOf: [Int32] = []
         /// Ranking: the list for a user without a row.
