@@ -138,7 +138,7 @@ enum RawInsert {
         try exec("BEGIN")
         // The same multi-row statement as the store's bulk path: the best this loop can do with the C API.
         func prepare(rows n: Int) throws -> OpaquePointer {
-            let sql = "INSERT INTO predictions(key, entity, run_id, partition, score, model_version, computed_at, features_as_of) VALUES "
+            let sql = "INSERT OR FAIL INTO predictions(key, entity, run_id, partition, score, model_version, computed_at, features_as_of) VALUES "
                 + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
             var statement: OpaquePointer?
             guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
