@@ -81,6 +81,10 @@ public final class EngineContext {
 
     /// Hands the timers set since the last call to the run loop.
     public func takeTimers() -> [(SimTime, EngineTimer)] {
+        // Most steps set no timer: returning the shared empty array then costs
+        // nothing, where emptying a buffer the caller still holds allocated a
+        // new one on every step of the run loop.
+        guard !pendingTimers.isEmpty else { return [] }
         defer { pendingTimers.removeAll(keepingCapacity: true) }
         return pendingTimers
     }
