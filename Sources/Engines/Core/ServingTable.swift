@@ -11,9 +11,10 @@ import Stores
 ///     if let entry = table.prediction(for: 7) { … }
 ///
 /// Kept as columns indexed by entity id, not an array of optional entries:
-/// 24 bytes an entity instead of 48, and a full-scale fraud run holds three
-/// tables of 2M cardholders. A table sized with `reserve` before publishing
-/// never grows past the population.
+/// 24 bytes an entity instead of 48, and a full-scale fraud run holds two
+/// tables of 2M cardholders (the nightly job's and the rescoring stream's).
+/// A table sized with `reserve` before publishing never grows past the
+/// population.
 public struct ServingTable: Sendable {
     public struct Entry: Hashable, Sendable {
         public var score: Float
