@@ -33,9 +33,11 @@ public struct ServingTable: Sendable {
     var versions: [String] = []
     /// Ranked lists; empty until a row with items is published, so a scoring workload pays nothing for them.
     var items: [[Int32]] = []
-    /// The model version of the latest rows published.
-    public private(set) var lastVersion: String?
+    /// Index into `versions` of the latest rows' version.
     var lastVersionIndex: UInt32 = 0
+
+    /// The model version of the latest rows published.
+    public var lastVersion: String? { versions.isEmpty ? nil : versions[Int(lastVersionIndex)] }
 
     public init() {}
 
@@ -61,14 +63,13 @@ public struct ServingTable: Sendable {
     mutating func publish(_ r: PredictionRow, modelVersion: String) {
         let id = Int(r.entity)
         if id >= scores.count { grow(to: max(id + 1, scores.count * 2)) }
-        if modelVersion != lastVersion {
+        if versions.isEmpty || versions[Int(lastVersionIndex)] != modelVersion {
             if let known = versions.firstIndex(of: modelVersion) {
                 lastVersionIndex = UInt32(known)
             } else {
                 lastVersionIndex = UInt32(versions.count)
                 versions.append(modelVersion)
             }
-            lastVersion = modelVersion
         }
         scores[id] = r.score
         computedAt[id] = r.computedAt.microseconds
