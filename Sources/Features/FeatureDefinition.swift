@@ -178,7 +178,7 @@ public struct FeatureView: Hashable, Sendable {
     }
 
     /// Whether any feature measures the items' topics.
-    public var measuresTopics: Bool { (aggregates + itemAggregates).contains { $0.measure != .amount } }
+    public var measuresTopics: Bool { aggregates.contains { $0.measure != .amount } || itemAggregates.contains { $0.measure != .amount } }
 
     /// The topic vector of the event's item, when the view has item content.
     public func topics(of event: DomainEvent) -> ArraySlice<Float>? { itemTopics?.topics(of: event.item) }
