@@ -137,7 +137,7 @@ let package = Package(
             "Results", "Measures", "Engines", "Workloads", "SimKernel", "Randomness", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SimulationTests", dependencies: [
-            "Simulation", "Engines", "Measures", "Queueing", "Statistics", "ScenarioSpec", "Stores", "Workloads", "SimKernel",
+            "Simulation", "Engines", "Models", "Measures", "Queueing", "Statistics", "ScenarioSpec", "Stores", "Workloads", "SimKernel",
         ]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Randomness", "Bench"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Measures"]),

@@ -136,13 +136,14 @@ public struct LabRun {
         let (keptWork, resume) = (options.workDirectory, options.resume)
         let offlineStores = options.offlineStores ?? OfflineStores(directory: keptWork)
         defer { if options.offlineStores == nil { offlineStores.close() } }
+        let fits = (0..<replications).map { _ in SharedFits() }
         DispatchQueue.concurrentPerform(iterations: max(1, min(options.jobs, simulations.count))) { _ in
             while let k = work.next() {
                 let (r, g) = simulations[k]
                 let kept = r == 0 ? keptWork.map { groups.count == 1 ? $0 : "\($0)/group\(g)" } : nil
                 work.store(k, Result {
                     try Self.replicate(plan, index: r, engines: groups[g], ledger: r == 0 ? ledgerParts[g] : nil, sampleRate: sampleRate,
-                                       work: kept, resume: resume, offlineStores: offlineStores) { fraction in work.progress(k, fraction, report: progress) }
+                                       work: kept, resume: resume, offlineStores: offlineStores, fits: fits[r]) { fraction in work.progress(k, fraction, report: progress) }
                 })
             }
         }
@@ -240,7 +241,7 @@ public struct LabRun {
     /// own prediction store in a temporary folder (or `work`), reading the
     /// offline store of its workload from `offlineStores`.
     static func replicate(_ plan: SimulationPlan, index: Int, engines: [Int], ledger: String?, sampleRate: Double,
-                          work kept: String?, resume: Bool, offlineStores: OfflineStores,
+                          work kept: String?, resume: Bool, offlineStores: OfflineStores, fits: SharedFits,
                           progress: (Double) -> Void) throws -> GroupRun {
         var plan = plan
         plan.scenario.seed = plan.scenario.seed &+ UInt64(index)
@@ -248,7 +249,7 @@ public struct LabRun {
         let work = kept ?? FileManager.default.temporaryDirectory.appendingPathComponent("tempo-\(getpid())-\(index)-\(UUID().uuidString)").path
         defer { if kept == nil { try? FileManager.default.removeItem(atPath: work) } }
         let offline = try offlineStores.materialization(for: replanned)
-        let simulation = try ScenarioSimulation(replanned, directory: work, resume: resume, offline: offline)
+        let simulation = try ScenarioSimulation(replanned, directory: work, resume: resume, offline: offline, fits: fits)
         let start = SimTime.zero + plan.scenario.warmup
         var measures = replanned.engines.map { _ in EngineMeasures(start: start, end: start + plan.scenario.horizon) }
         let ledgerFile = try ledger.map { try LedgerFile(path: $0, engines: replanned.engines.map(\.name), sampleRate: sampleRate) }

@@ -1,5 +1,6 @@
 import Engines
 import Features
+import Foundation
 import Randomness
 import SimKernel
 import Stores
@@ -64,5 +65,43 @@ extension ScenarioSimulation {
             }
         }
         return expanded
+    }
+}
+
+/// The model fits of one replication, shared by the simulations its engines
+/// are split into (`EngineGroups`): each would fit exactly the same models —
+/// the same workload, seed and training sample, joined to the same offline
+/// store — so the first to reach a fit makes it and the others wait for it,
+/// as one training pipeline serves every tempo. A fit that failed fails for
+/// every simulation that waits on it.
+///
+///     let fits = SharedFits()
+///     let models = try fits.fit(0) { try simulation.fitModels() }
+public final class SharedFits: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var fits: [Int: Result<TrainedModels, any Error>] = [:]
+    private var inProgress: Set<Int> = []
+
+    public init() {}
+
+    /// Fit number `number` (0: the end of warm-up, then one per retraining):
+    /// made by `make` if no simulation has made or is making it, else the
+    /// one it made, once made.
+    public func fit(_ number: Int, make: () throws -> TrainedModels) throws -> TrainedModels {
+        condition.lock()
+        while inProgress.contains(number) { condition.wait() }
+        if let made = fits[number] {
+            condition.unlock()
+            return try made.get()
+        }
+        inProgress.insert(number)
+        condition.unlock()
+        let made = Result { try make() }
+        condition.lock()
+        fits[number] = made
+        inProgress.remove(number)
+        condition.broadcast()
+        condition.unlock()
+        return try made.get()
     }
 }

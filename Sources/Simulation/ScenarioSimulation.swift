@@ -38,6 +38,8 @@ public final class ScenarioSimulation {
 
     /// The offline store's load when this simulation started its own (no shared `offline` given).
     let ownOffline: OfflineMaterialization?
+    /// Fits shared with the other simulations of the replication, if any.
+    let sharedFits: SharedFits?
 
     /// With `resume`, the prediction store left by an interrupted run of the
     /// same scenario is kept: the run is deterministic, so it replays to the
@@ -45,9 +47,12 @@ public final class ScenarioSimulation {
     /// are not written again. The offline store is derived from the workload
     /// and always rebuilt: loaded by `offline`, shared with other simulations
     /// of the same workload, or else by a load of this simulation's own in `directory`.
-    public init(_ plan: SimulationPlan, directory: String, resume: Bool = false, offline shared: OfflineMaterialization? = nil) throws {
+    /// Simulations of one replication's engine groups pass the same `fits`.
+    public init(_ plan: SimulationPlan, directory: String, resume: Bool = false, offline shared: OfflineMaterialization? = nil,
+                fits: SharedFits? = nil) throws {
         self.plan = plan
         self.directory = directory
+        sharedFits = fits
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if !resume {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: "\(directory)/predictions.sqlite\(suffix)") }
@@ -132,7 +137,7 @@ public final class ScenarioSimulation {
     /// Fits the models on what warm-up (or the last retraining period)
     /// labelled, joined point in time to the offline store (ModelFitting.swift).
     func train() throws {
-        models = try fitModels()
+        models = try sharedFits?.fit(fits) { try fitModels() } ?? fitModels()
         fits += 1
         // The next fit learns from what is labelled from now on.
         training = TrainingSample(randomness: RandomSource(seed: plan.scenario.seed).source("training").stream("sample-\(fits)"))
