@@ -12,10 +12,7 @@ import Workloads
 ///     try offline.forEachEntity(arrivedBy: snapshot, eventTimeAfter: snapshot - view.reach) { entity, events in … }
 ///
 /// Indexed for its two access paths: one entity's events in event-time order
-/// (feature computation, training joins), from an index that holds every
-/// column so those reads never look up a table row — a lookup per row was
-/// the largest cost of a batch job's scan; the wider index costs appends
-/// about 15% — and arrivals in a time range
+/// (feature computation, training joins) and arrivals in a time range
 /// (incremental batch runs: which entities changed; replays). The second
 /// needs no index of its own: events are appended in batches, and the
 /// `batches` table keeps each batch's rowid range and arrival-time range,
@@ -49,10 +46,9 @@ public final class OfflineStore: @unchecked Sendable {
         try database.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS events (
-                    id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, event_time INTEGER NOT NULL,
-                    arrival_time INTEGER NOT NULL, kind INTEGER NOT NULL, item INTEGER NOT NULL, amount REAL NOT NULL);
-                CREATE INDEX IF NOT EXISTS events_by_entity
-                    ON events(entity, event_time, id, arrival_time, kind, item, amount);
+                    entity INTEGER NOT NULL, event_time INTEGER NOT NULL, arrival_time INTEGER NOT NULL,
+                    kind INTEGER NOT NULL, item INTEGER NOT NULL, amount REAL NOT NULL);
+                CREATE INDEX IF NOT EXISTS events_by_entity ON events(entity, event_time);
                 CREATE TABLE IF NOT EXISTS batches (
                     first_rowid INTEGER NOT NULL, last_rowid INTEGER NOT NULL,
                     min_arrival INTEGER NOT NULL, max_arrival INTEGER NOT NULL);
@@ -175,7 +171,7 @@ public final class OfflineStore: @unchecked Sendable {
             let statement = try db.makeStatement(sql: """
                 SELECT entity, event_time, arrival_time, kind, item, amount FROM events
                 WHERE entity = ? AND arrival_time <= ? AND event_time > ? AND event_time <= ?
-                ORDER BY event_time, id
+                ORDER BY event_time, rowid
                 """)
             return try body(PointReads(statement: statement))
         }
@@ -212,7 +208,7 @@ public final class OfflineStore: @unchecked Sendable {
             let sql = """
                 SELECT entity, event_time, arrival_time, kind, item, amount FROM events
                 WHERE arrival_time <= ? AND event_time > ? \(only == nil ? "" : "AND entity IN (SELECT value FROM json_each(?))")
-                ORDER BY entity, event_time, id
+                ORDER BY entity, event_time, rowid
                 """
             let list = only.map { String(describing: $0) }
             try EventRows.read(db, sql: sql, bind: {
@@ -235,11 +231,7 @@ public final class OfflineStore: @unchecked Sendable {
     public func entityCount(arrivedBy: SimTime, eventTimeAfter: SimTime) throws -> Int {
         try awaitArrivals(through: arrivedBy)
         return try database.read { db in
-            // Through the index, which holds every column asked for in entity order: no table
-            // rows are read and no temporary B-tree de-duplicates (the planner picks a table scan on its own).
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(DISTINCT entity) FROM events INDEXED BY events_by_entity WHERE arrival_time <= ? AND event_time > ?
-                """,
+            try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT entity) FROM events WHERE arrival_time <= ? AND event_time > ?",
                              arguments: [arrivedBy.microseconds, eventTimeAfter.microseconds]) ?? 0
         }
     }
