@@ -64,6 +64,7 @@ let package = Package(
         // SQLite offline store, prediction store; in-memory online store.
         .target(name: "Stores", dependencies: [
             "SimKernel", "Workloads", "Features", "CSQLiteThreading",
+            .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),

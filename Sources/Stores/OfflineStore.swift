@@ -1,6 +1,8 @@
 import Features
 import Foundation
 import GRDB
+import GRDBSQLite
+import HeapModule
 import SimKernel
 import Workloads
 
@@ -12,7 +14,8 @@ import Workloads
 ///     try offline.forEachEntity(arrivedBy: snapshot, eventTimeAfter: snapshot - view.reach) { entity, events in … }
 ///
 /// Indexed for its two access paths: one entity's events in event-time order
-/// (feature computation, training joins) and arrivals in a time range
+/// (feature computation, training joins; a batch job's scan of every entity
+/// merges the appends instead, each stored sorted by entity) and arrivals in a time range
 /// (incremental batch runs: which entities changed; replays). The second
 /// needs no index of its own: events are appended in batches, and the
 /// `batches` table keeps each batch's rowid range and arrival-time range,
@@ -119,8 +122,9 @@ public final class OfflineStore: @unchecked Sendable {
     static func insertRows(_ db: Database, _ events: [DomainEvent]) throws {
         // In entity-index order: each row's index entry then lands beside the
         // previous one's, in pages already in cache, where arrival order would
-        // scatter them over the whole index. (Ties on event time keep their
-        // append order in rowid, which breaks them in every read.)
+        // scatter them over the whole index; and a scan by entity reads each
+        // append as one sorted run (`forEachRowByEntity`). (Ties on event time
+        // keep their append order in rowid, which breaks them in every read.)
         let ordered = events.indices.sorted {
             (events[$0].entity, events[$0].eventTime, $0) < (events[$1].entity, events[$1].eventTime, $1)
         }
@@ -205,21 +209,25 @@ public final class OfflineStore: @unchecked Sendable {
                 if current >= 0 && !batch.isEmpty { try body(current, batch) }
                 batch.removeAll(keepingCapacity: true)
             }
-            let sql = """
-                SELECT entity, event_time, arrival_time, kind, item, amount FROM events
-                WHERE arrival_time <= ? AND event_time > ? \(only == nil ? "" : "AND entity IN (SELECT value FROM json_each(?))")
-                ORDER BY entity, event_time, rowid
-                """
-            let list = only.map { String(describing: $0) }
-            try EventRows.read(db, sql: sql, bind: {
-                $0.bind(1, arrivedBy.microseconds); $0.bind(2, eventTimeAfter.microseconds)
-                if let list { $0.bind(3, transient: list) }
-            }) { e in
+            func add(_ e: DomainEvent) throws {
                 if e.entity != current {
                     try flush()
                     current = e.entity
                 }
                 batch.append(e)
+            }
+            if let only {
+                // A few entities: through the entity index.
+                try EventRows.read(db, sql: """
+                    SELECT entity, event_time, arrival_time, kind, item, amount FROM events
+                    WHERE arrival_time <= ? AND event_time > ? AND entity IN (SELECT value FROM json_each(?))
+                    ORDER BY entity, event_time, rowid
+                    """, bind: {
+                        $0.bind(1, arrivedBy.microseconds); $0.bind(2, eventTimeAfter.microseconds)
+                        $0.bind(3, transient: String(describing: only))
+                    }, add)
+            } else {
+                try Self.forEachRowByEntity(db, arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter, add)
             }
             try flush()
         }
@@ -231,8 +239,67 @@ public final class OfflineStore: @unchecked Sendable {
     public func entityCount(arrivedBy: SimTime, eventTimeAfter: SimTime) throws -> Int {
         try awaitArrivals(through: arrivedBy)
         return try database.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT entity) FROM events WHERE arrival_time <= ? AND event_time > ?",
-                             arguments: [arrivedBy.microseconds, eventTimeAfter.microseconds]) ?? 0
+            var count = 0, last: Int32 = -1
+            try Self.forEachRowByEntity(db, arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter) { e in
+                if e.entity != last { count += 1; last = e.entity }
+            }
+            return count
+        }
+    }
+
+    /// The events that had arrived by `arrivedBy` and happened after
+    /// `eventTimeAfter`, by entity, event time and rowid, read without the
+    /// entity index: each append's rows are stored in that order
+    /// (`insertRows`), so all of them in that order are a merge of the
+    /// appends' runs, each read in rowid order. A batch job's scan then
+    /// reads the table's pages in order, instead of looking each row up
+    /// from the index (the largest cost of a job), and skips the appends
+    /// that arrived before its window.
+    /// - Complexity: O(rows × log appends read)
+    static func forEachRowByEntity(_ db: Database, arrivedBy: SimTime, eventTimeAfter: SimTime,
+                                   _ body: (DomainEvent) throws -> Void) throws {
+        guard let connection = db.sqliteConnection else { throw StoreError("the database connection is closed") }
+        // An event happens before it arrives: an append that had all arrived by `eventTimeAfter` holds no event after it.
+        let runs = try Row.fetchAll(db, sql: """
+            SELECT first_rowid, last_rowid FROM batches WHERE max_arrival > ? AND min_arrival <= ? ORDER BY first_rowid
+            """, arguments: [eventTimeAfter.microseconds, arrivedBy.microseconds])
+        var cursors: [SQLiteStatement] = []
+        defer { for c in cursors { sqlite3_finalize(c) } }
+        struct Head: Comparable {
+            let event: DomainEvent
+            let rowid: Int64
+            let run: Int
+            static func < (a: Head, b: Head) -> Bool {
+                (a.event.entity, a.event.eventTime.microseconds, a.rowid) < (b.event.entity, b.event.eventTime.microseconds, b.rowid)
+            }
+            static func == (a: Head, b: Head) -> Bool { a.rowid == b.rowid }
+        }
+        func next(_ run: Int) throws -> Head? {
+            let statement = cursors[run]
+            switch sqlite3_step(statement) {
+            case SQLITE_ROW: return Head(event: EventRows.event(statement), rowid: sqlite3_column_int64(statement, 6), run: run)
+            case SQLITE_DONE: return nil
+            default: throw StoreError("query failed: \(String(cString: sqlite3_errmsg(connection)))")
+            }
+        }
+        var heads = Heap<Head>()
+        for run in runs {
+            var statement: SQLiteStatement?
+            guard sqlite3_prepare_v2(connection, """
+                SELECT entity, event_time, arrival_time, kind, item, amount, rowid FROM events
+                WHERE rowid BETWEEN ? AND ? AND arrival_time <= ? AND event_time > ? ORDER BY rowid
+                """, -1, &statement, nil) == SQLITE_OK, let statement else {
+                throw StoreError("could not read the events: \(String(cString: sqlite3_errmsg(connection)))")
+            }
+            cursors.append(statement)
+            let binder = BulkInsert.Binder(statement: statement)
+            binder.bind(1, run[0] as Int64); binder.bind(2, run[1] as Int64)
+            binder.bind(3, arrivedBy.microseconds); binder.bind(4, eventTimeAfter.microseconds)
+            if let head = try next(cursors.count - 1) { heads.insert(head) }
+        }
+        while let head = heads.min {
+            try body(head.event)
+            if let following = try next(head.run) { heads.replaceMin(with: following) } else { _ = heads.removeMin() }
         }
     }
 

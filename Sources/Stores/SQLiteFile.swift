@@ -171,12 +171,17 @@ enum EventRows {
             guard code == SQLITE_ROW else {
                 throw StoreError("query failed: \(String(cString: sqlite3_errmsg(sqlite3_db_handle(statement))))")
             }
-            try body(DomainEvent(kind: EventKind(rawValue: UInt8(truncatingIfNeeded: sqlite3_column_int64(statement, 3))) ?? .authorization,
-                                 eventTime: SimTime(microseconds: sqlite3_column_int64(statement, 1)),
-                                 arrivalTime: SimTime(microseconds: sqlite3_column_int64(statement, 2)),
-                                 entity: Int32(truncatingIfNeeded: sqlite3_column_int64(statement, 0)),
-                                 item: Int32(truncatingIfNeeded: sqlite3_column_int64(statement, 4)),
-                                 amount: sqlite3_column_double(statement, 5)))
+            try body(event(statement))
         }
+    }
+
+    /// The event in the row `statement` stands on.
+    @inline(__always) static func event(_ statement: SQLiteStatement) -> DomainEvent {
+        DomainEvent(kind: EventKind(rawValue: UInt8(truncatingIfNeeded: sqlite3_column_int64(statement, 3))) ?? .authorization,
+                    eventTime: SimTime(microseconds: sqlite3_column_int64(statement, 1)),
+                    arrivalTime: SimTime(microseconds: sqlite3_column_int64(statement, 2)),
+                    entity: Int32(truncatingIfNeeded: sqlite3_column_int64(statement, 0)),
+                    item: Int32(truncatingIfNeeded: sqlite3_column_int64(statement, 4)),
+                    amount: sqlite3_column_double(statement, 5))
     }
 }

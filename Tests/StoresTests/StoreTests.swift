@@ -135,7 +135,8 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
     /// them, or overlapping and out of order), a replay gives every event in
     /// the range exactly once in arrival order, one entity's ties by event
     /// time, then append order, and the changed entities are exactly those
-    /// with an arrival in it.
+    /// with an arrival in it. A batch job's scan, which merges the batches'
+    /// runs instead of reading the entity index, gives what the index gives.
     @Test func arrivalReadsMatchABruteForceAnswer() throws {
         var rng = RandomSource(seed: 9).stream("arrivals")
         func batch(_ n: Int, from: Int64, to: Int64) -> [DomainEvent] {
@@ -147,12 +148,21 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
             }.sorted { $0.arrivalTime < $1.arrivalTime }
         }
         // Two runs' worth of batches: disjoint in arrival order, then overlapping ones appended out of order.
-        let batches = [batch(300, from: 0, to: 1_000), batch(300, from: 1_000, to: 2_000), batch(200, from: 2_000, to: 2_001),
-                       batch(300, from: 5_000, to: 6_000), batch(300, from: 3_000, to: 5_500), batch(100, from: 7_000, to: 8_000)]
+        // And three appends of the same event times for every entity: ties between batches, which append order breaks.
+        func ties(_ k: Int) -> [DomainEvent] {
+            (0..<90).map { (i: Int) -> DomainEvent in
+                DomainEvent(kind: .authorization, eventTime: SimTime(microseconds: 8_500 + Int64(i % 3)),
+                            arrivalTime: SimTime(microseconds: 8_600 + Int64(k)), entity: Int32(i / 3), item: Int32(k), amount: Double(i))
+            }
+        }
+        let batches: [[DomainEvent]] = [batch(300, from: 0, to: 1_000), batch(300, from: 1_000, to: 2_000), batch(200, from: 2_000, to: 2_001),
+                                        batch(300, from: 5_000, to: 6_000), batch(300, from: 3_000, to: 5_500), batch(100, from: 7_000, to: 8_000),
+                                        ties(0), ties(1), ties(2)]
         let store = try OfflineStore(path: temporaryPath("offline.sqlite"))
         for b in batches { try store.append(b) }
         let all = batches.flatMap { $0 }
-        for (after, upTo) in [(Int64.min, Int64.max), (-1, 999), (999, 2_000), (1_500, 5_200), (5_999, 7_500), (8_000, 9_000), (2_000, 2_000)] {
+        for (after, upTo) in [(Int64.min, Int64.max), (-1, 999), (999, 2_000), (1_500, 5_200), (5_999, 7_500), (8_000, 9_000), (2_000, 2_000),
+                              (8_000, 8_601)] {
             var replay: [DomainEvent] = []
             try store.forEachArrival(after: SimTime(microseconds: after), upTo: SimTime(microseconds: upTo)) { replay.append($0) }
             let expected = all.filter { $0.arrivalTime.microseconds > after && $0.arrivalTime.microseconds <= upTo }
@@ -173,6 +183,19 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
             let scanned = Set(all.filter { $0.arrivalTime <= arrivedBy && $0.eventTime > eventTimeAfter }.map(\.entity))
             #expect(visited == scanned.count)
             #expect(try store.entityCount(arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter) == scanned.count)
+            // A full scan merges the appends' runs: each entity once, in id order, its events by event time
+            // then append order (ties abound in the batch that all arrives at 2000), as the entity index orders them.
+            var scan: [(Int32, [String])] = [], indexed: [(Int32, [String])] = []
+            try store.forEachEntity(arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter) { scan.append(($0, $1.map { "\($0)" })) }
+            try store.forEachEntity(arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter, only: scanned.sorted()) {
+                indexed.append(($0, $1.map { "\($0)" }))
+            }
+            let byEntity = scanned.sorted().map { entity in
+                (entity, all.filter { $0.entity == entity && $0.arrivalTime <= arrivedBy && $0.eventTime > eventTimeAfter }
+                    .enumerated().sorted { ($0.element.eventTime, $0.offset) < ($1.element.eventTime, $1.offset) }.map { "\($0.element)" })
+            }
+            #expect(scan.map(\.0) == byEntity.map(\.0) && scan.map(\.1) == byEntity.map(\.1), "scan in (\(after), \(upTo)]")
+            #expect(indexed.map(\.0) == byEntity.map(\.0) && indexed.map(\.1) == byEntity.map(\.1), "index reads in (\(after), \(upTo)]")
         }
     }
 
