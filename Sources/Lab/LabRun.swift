@@ -188,7 +188,7 @@ public struct LabRun {
             scenarioSHA256: SHA256.hash(data: Data(scenario.source.utf8)).map { String(format: "%02x", $0) }.joined(),
             description: scenario.description, workload: scenario.workload.kind.rawValue, seed: scenario.seed,
             scale: scenario.scale, replications: replications, horizonSeconds: horizon, warmupSeconds: scenario.warmup.seconds,
-            costProfile: plan.costProfile.source, priceCatalog: catalog.file, codeVersion: Self.codeVersion(), engines: engines, declaredDecay: declared,
+            costProfile: plan.costProfile.source, priceCatalog: catalog.file, codeVersion: Self.codeVersion, engines: engines, declaredDecay: declared,
             findings: ResultsBuilder.findings(engines, horizonSeconds: horizon),
             timing: .init(wallSeconds: 0, startedAt: startedAt))
         var warnings: [String] = []
@@ -268,7 +268,10 @@ public struct LabRun {
     }
 
     /// `git describe` of the working tree when run from a checkout; "unknown" elsewhere.
-    static func codeVersion() -> String {
+    /// Taken once per process, before any report is written: a run over a
+    /// directory writes the reports of its first scenarios into the checkout
+    /// before it reaches the later ones, which would otherwise read as "-dirty".
+    static let codeVersion: String = {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "describe", "--always", "--dirty"]
@@ -281,7 +284,7 @@ public struct LabRun {
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
-    }
+    }()
 }
 
 /// A run's simulations handed out to worker threads one at a time, their

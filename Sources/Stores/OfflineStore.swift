@@ -265,19 +265,23 @@ public final class OfflineStore: @unchecked Sendable {
             """, arguments: [eventTimeAfter.microseconds, arrivedBy.microseconds])
         var cursors: [SQLiteStatement] = []
         defer { for c in cursors { sqlite3_finalize(c) } }
+        // Each run's next event waits in `pending`; the heap orders only its
+        // key, 24 bytes, which it moves about on every row.
+        var pending: [DomainEvent] = []
         struct Head: Comparable {
-            let event: DomainEvent
+            let entity: Int32
+            let run: Int32
+            let eventTime: Int64
             let rowid: Int64
-            let run: Int
-            static func < (a: Head, b: Head) -> Bool {
-                (a.event.entity, a.event.eventTime.microseconds, a.rowid) < (b.event.entity, b.event.eventTime.microseconds, b.rowid)
-            }
-            static func == (a: Head, b: Head) -> Bool { a.rowid == b.rowid }
+            static func < (a: Head, b: Head) -> Bool { (a.entity, a.eventTime, a.rowid) < (b.entity, b.eventTime, b.rowid) }
         }
         func next(_ run: Int) throws -> Head? {
             let statement = cursors[run]
             switch sqlite3_step(statement) {
-            case SQLITE_ROW: return Head(event: EventRows.event(statement), rowid: sqlite3_column_int64(statement, 6), run: run)
+            case SQLITE_ROW:
+                let e = EventRows.event(statement)
+                pending[run] = e
+                return Head(entity: e.entity, run: Int32(run), eventTime: e.eventTime.microseconds, rowid: sqlite3_column_int64(statement, 6))
             case SQLITE_DONE: return nil
             default: throw StoreError("query failed: \(String(cString: sqlite3_errmsg(connection)))")
             }
@@ -292,14 +296,15 @@ public final class OfflineStore: @unchecked Sendable {
                 throw StoreError("could not read the events: \(String(cString: sqlite3_errmsg(connection)))")
             }
             cursors.append(statement)
+            pending.append(DomainEvent(kind: .authorization, eventTime: .zero, arrivalTime: .zero, entity: -1, item: 0, amount: 0))
             let binder = BulkInsert.Binder(statement: statement)
             binder.bind(1, run[0] as Int64); binder.bind(2, run[1] as Int64)
             binder.bind(3, arrivedBy.microseconds); binder.bind(4, eventTimeAfter.microseconds)
             if let head = try next(cursors.count - 1) { heads.insert(head) }
         }
         while let head = heads.min {
-            try body(head.event)
-            if let following = try next(head.run) { heads.replaceMin(with: following) } else { _ = heads.removeMin() }
+            try body(pending[Int(head.run)])
+            if let following = try next(Int(head.run)) { heads.replaceMin(with: following) } else { _ = heads.removeMin() }
         }
     }
 
