@@ -28,20 +28,19 @@ public final class OfflineMaterialization: @unchecked Sendable {
     private var finished: Result<Int, any Error>?
 
     /// Arrivals per append at most; `batchSpan` usually closes one first.
-    /// An append's rows go in sorted by entity, so its inserts pass once over
-    /// the entity index, rewriting every page they touch: with a full-scale
-    /// fraud index far larger than the cache, each append rewrote nearly all
-    /// of it. At 100k, a full-scale fraud run spent 44 s of system time
-    /// copying pages; at 1M (appends of about an hour) 23 s, and 147 s of
-    /// wall time against 164. The loader holds an append in memory (~40 MB).
+    /// Each append is a sorted run that every scan by entity merges, so
+    /// fewer, longer ones make cheaper scans. (When the store had an entity
+    /// index, each append rewrote most of its pages: at 100k a full-scale
+    /// fraud run spent 44 s of system time copying pages, at 1M 23 s.) The
+    /// loader holds an append in memory (~40 MB).
     public static let batchSize = 1_000_000
     /// Arrival time an append spans at most: a 48th of the run (an hour of a
     /// two-day one), so a small workload's readers (the fit at the end of
     /// warm-up) wait for a sliver of the load, not for most of it. No finer:
     /// every batch is a run of rows of its own in the table, so an entity's
     /// events lie in as many places as there are batches in its features'
-    /// reach (hourly batches made churn, with four-week windows, a third
-    /// slower). Bounds depend on the data only: the store's layout, and so its
+    /// reach, and a scan merges them all (hourly batches made churn, with
+    /// four-week windows, a third slower). Bounds depend on the data only: the store's layout, and so its
     /// size, is the same on every run.
     public static func batchSpan(run: SimDuration) -> SimDuration {
         max(.hours(1), SimDuration(microseconds: run.microseconds / 48))

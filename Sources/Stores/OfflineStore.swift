@@ -13,14 +13,16 @@ import Workloads
 ///     try offline.append(arrivedEvents)
 ///     try offline.forEachEntity(arrivedBy: snapshot, eventTimeAfter: snapshot - view.reach) { entity, events in … }
 ///
-/// Indexed for its two access paths: one entity's events in event-time order
-/// (feature computation, training joins; a batch job's scan of every entity
-/// merges the appends instead, each stored sorted by entity) and arrivals in a time range
-/// (incremental batch runs: which entities changed; replays). The second
-/// needs no index of its own: events are appended in batches, and the
-/// `batches` table keeps each batch's rowid range and arrival-time range,
-/// so an arrival query reads only the batches that overlap it. (An arrival
-/// index cost a third of every append.)
+/// Laid out for its two access paths, as an LSM tree's sorted runs are,
+/// with no secondary index: every entity's events in event-time order (a
+/// batch job's scan, training joins) and arrivals in a time range
+/// (incremental batch runs: which entities changed; replays). Events are
+/// appended in batches, each stored sorted by (entity, event time) under
+/// consecutive rowids, and the `batches` table keeps each batch's rowid
+/// range and arrival-time range. So a scan by entity is a merge of the
+/// batches' runs (`forEachRowByEntity`), and an arrival query reads only the
+/// batches that overlap it. An index on (entity, event time) cost the loader
+/// more than anything else: each append rewrote most of its pages.
 ///
 /// Every read is bounded by arrival time, so a store may hold arrivals
 /// later than the reader's present. A run's store is filled that way, ahead
@@ -33,10 +35,8 @@ public final class OfflineStore: @unchecked Sendable {
     /// A reader's view of how far the loader has got; nil for a store whose appends are all in.
     let progress: ArrivalProgress?
     /// Loader side: rows the open load transaction takes before it commits
-    /// unless a reader needs them sooner. A commit writes every page the
-    /// transaction touched, and a batch's rows touch most of the entity index
-    /// (its entities are spread over all of it): committing per 100k batch
-    /// rewrote the whole index a hundred times a simulated day.
+    /// unless a reader needs them sooner: a commit costs a write-ahead-log
+    /// frame per page it touched and a wake-up of the readers.
     let rowsPerCommit: Int
     /// Rows in the open load transaction (loader thread only).
     private var uncommittedRows = 0
@@ -51,7 +51,6 @@ public final class OfflineStore: @unchecked Sendable {
                 CREATE TABLE IF NOT EXISTS events (
                     entity INTEGER NOT NULL, event_time INTEGER NOT NULL, arrival_time INTEGER NOT NULL,
                     kind INTEGER NOT NULL, item INTEGER NOT NULL, amount REAL NOT NULL);
-                CREATE INDEX IF NOT EXISTS events_by_entity ON events(entity, event_time);
                 CREATE TABLE IF NOT EXISTS batches (
                     first_rowid INTEGER NOT NULL, last_rowid INTEGER NOT NULL,
                     min_arrival INTEGER NOT NULL, max_arrival INTEGER NOT NULL);
@@ -63,11 +62,9 @@ public final class OfflineStore: @unchecked Sendable {
     /// which a loader is filling: every read waits, through `progress`, until
     /// the arrivals it asks for are committed.
     public init(readingFrom path: String, progress: ArrivalProgress) throws {
-        // A small cache: a full scan walks the entity index in order and each
-        // load batch's rows in that same order, so it needs only the current
-        // page of each batch; a large one just filled up with pages read once
-        // (256 MiB a reader in a full-scale run). Point reads find the rest in
-        // the OS page cache.
+        // A small cache: a scan reads each append's rows in order, so it
+        // needs only the current page of each; a large one just filled up
+        // with pages read once (256 MiB a reader in a full-scale run).
         database = try SQLiteFile.open(path, cacheMiB: 32)
         self.progress = progress
         rowsPerCommit = 0
@@ -120,11 +117,9 @@ public final class OfflineStore: @unchecked Sendable {
 
     /// Inserts one batch and its `batches` row inside the caller's transaction.
     static func insertRows(_ db: Database, _ events: [DomainEvent]) throws {
-        // In entity-index order: each row's index entry then lands beside the
-        // previous one's, in pages already in cache, where arrival order would
-        // scatter them over the whole index; and a scan by entity reads each
-        // append as one sorted run (`forEachRowByEntity`). (Ties on event time
-        // keep their append order in rowid, which breaks them in every read.)
+        // By entity and event time: a scan by entity reads each append as one
+        // sorted run (`forEachRowByEntity`). (Ties on event time keep their
+        // append order in rowid, which breaks them in every read.)
         let ordered = events.indices.sorted {
             (events[$0].entity, events[$0].eventTime, $0) < (events[$1].entity, events[$1].eventTime, $1)
         }
@@ -158,47 +153,22 @@ public final class OfflineStore: @unchecked Sendable {
     }
 
     /// One entity's events that had arrived by `arrivedBy`, with event time in
-    /// (`after`, `upTo`], in event-time order (ties in insertion order).
+    /// (`after`, `upTo`], in event-time order (ties in insertion order). A
+    /// scan of the appends that may hold them: for checks and tools, not for
+    /// a loop over entities (`forEachEntity` and `trainingSet` read them all
+    /// in one pass). - Complexity: O(rows scanned)
     public func events(for entity: Int32, arrivedBy: SimTime, after: SimTime, upTo: SimTime) throws -> [DomainEvent] {
-        try withPointReads(arrivedBy: arrivedBy) { try $0.events(for: entity, arrivedBy: arrivedBy, after: after, upTo: upTo) }
-    }
-
-    /// Runs `body` in one read transaction in which any number of
-    /// `PointReads.events(for:…)` calls share one prepared statement. A
-    /// training join makes tens of thousands of them: one read each would
-    /// cost a transaction apiece, and GRDB compiling its own statements
-    /// resets the connection's authorizer, which expires every prepared
-    /// statement and makes SQLite re-prepare ours on its next step.
-    public func withPointReads<T>(arrivedBy: SimTime, _ body: (PointReads) throws -> T) throws -> T {
-        try awaitArrivals(through: arrivedBy)
-        return try database.read { db in
-            let statement = try db.makeStatement(sql: """
-                SELECT entity, event_time, arrival_time, kind, item, amount FROM events
-                WHERE entity = ? AND arrival_time <= ? AND event_time > ? AND event_time <= ?
-                ORDER BY event_time, rowid
-                """)
-            return try body(PointReads(statement: statement))
+        var out: [DomainEvent] = []
+        try forEachEntity(arrivedBy: arrivedBy, eventTimeAfter: after, only: [entity]) { _, events in
+            out = events.filter { $0.eventTime <= upTo }
         }
-    }
-
-    /// One entity's events by arrival and event time: valid only inside the `withPointReads` call that made it.
-    public struct PointReads {
-        let statement: Statement
-
-        /// As `OfflineStore.events(for:arrivedBy:after:upTo:)`.
-        public func events(for entity: Int32, arrivedBy: SimTime, after: SimTime, upTo: SimTime) throws -> [DomainEvent] {
-            var out: [DomainEvent] = []
-            try EventRows.read(statement.sqliteStatement, bind: {
-                $0.bind(1, Int64(entity)); $0.bind(2, arrivedBy.microseconds)
-                $0.bind(3, after.microseconds); $0.bind(4, upTo.microseconds)
-            }) { out.append($0) }
-            return out
-        }
+        return out
     }
 
     /// Calls `body` once per entity with its events that had arrived by
     /// `arrivedBy` and happened after `eventTimeAfter`, in entity order — the
-    /// scan a full batch job makes. With `only`, just those entities.
+    /// scan a full batch job makes. With `only`, just those entities (the
+    /// same scan, skipping the others' rows before they are collected).
     public func forEachEntity(arrivedBy: SimTime, eventTimeAfter: SimTime, only: [Int32]? = nil,
                               _ body: (Int32, [DomainEvent]) throws -> Void) throws {
         try awaitArrivals(through: arrivedBy)
@@ -209,25 +179,19 @@ public final class OfflineStore: @unchecked Sendable {
                 if current >= 0 && !batch.isEmpty { try body(current, batch) }
                 batch.removeAll(keepingCapacity: true)
             }
-            func add(_ e: DomainEvent) throws {
+            // The scan yields entities in increasing order, so one cursor walks the wanted ones.
+            let wanted = only.map { Array(Set($0)).sorted() }
+            var next = 0
+            try Self.forEachRowByEntity(db, arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter) { e in
+                if let wanted {
+                    while next < wanted.count && wanted[next] < e.entity { next += 1 }
+                    guard next < wanted.count && wanted[next] == e.entity else { return }
+                }
                 if e.entity != current {
                     try flush()
                     current = e.entity
                 }
                 batch.append(e)
-            }
-            if let only {
-                // A few entities: through the entity index.
-                try EventRows.read(db, sql: """
-                    SELECT entity, event_time, arrival_time, kind, item, amount FROM events
-                    WHERE arrival_time <= ? AND event_time > ? AND entity IN (SELECT value FROM json_each(?))
-                    ORDER BY entity, event_time, rowid
-                    """, bind: {
-                        $0.bind(1, arrivedBy.microseconds); $0.bind(2, eventTimeAfter.microseconds)
-                        $0.bind(3, transient: String(describing: only))
-                    }, add)
-            } else {
-                try Self.forEachRowByEntity(db, arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter, add)
             }
             try flush()
         }
@@ -248,13 +212,11 @@ public final class OfflineStore: @unchecked Sendable {
     }
 
     /// The events that had arrived by `arrivedBy` and happened after
-    /// `eventTimeAfter`, by entity, event time and rowid, read without the
-    /// entity index: each append's rows are stored in that order
-    /// (`insertRows`), so all of them in that order are a merge of the
-    /// appends' runs, each read in rowid order. A batch job's scan then
-    /// reads the table's pages in order, instead of looking each row up
-    /// from the index (the largest cost of a job), and skips the appends
-    /// that arrived before its window.
+    /// `eventTimeAfter`, by entity, event time and rowid: each append's rows
+    /// are stored in that order (`insertRows`), so all of them in that order
+    /// are a merge of the appends' runs, each read in rowid order. A scan
+    /// reads the table's pages in order and skips the appends that arrived
+    /// before its window.
     /// - Complexity: O(rows × log appends read)
     static func forEachRowByEntity(_ db: Database, arrivedBy: SimTime, eventTimeAfter: SimTime,
                                    _ body: (DomainEvent) throws -> Void) throws {

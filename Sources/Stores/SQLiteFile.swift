@@ -29,11 +29,10 @@ enum SQLiteFile {
             try db.execute(sql: "PRAGMA page_size = 16384")
             if path != ":memory:" { try db.execute(sql: "PRAGMA journal_mode = WAL") }
             try db.execute(sql: "PRAGMA synchronous = OFF")
-            // Bulk loads insert into the entity index in random order, so the
-            // cache holds the hot part of the index; misses are served by the
-            // OS page cache. A full-scale fraud run: 256 MiB peaked at
-            // 2386 MiB RSS, 128 at 2211 and 64 at 2139, in the same wall time
-            // within noise (229-240 s, 207 s, 213 s).
+            // Misses are served by the OS page cache. (When the offline store
+            // had an entity index, which bulk loads wrote in random order, a
+            // full-scale fraud run with 256 MiB peaked at 2386 MiB RSS, 128 at
+            // 2211 and 64 at 2139, in the same wall time within noise.)
             try db.execute(sql: "PRAGMA cache_size = -\(cacheMiB * 1024)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }

@@ -37,39 +37,64 @@ public enum JoinMode: Sendable {
 
 extension OfflineStore {
     /// For each (entity, time, label): the view's entity features as of that
-    /// time from the events the join allows (`JoinMode`), with the TTL honoured (an entity
-    /// with no event within `ttl` of the label time gets null features).
-    /// - Complexity: O(labels × events per entity in reach)
+    /// time from the events the join allows (`JoinMode`), with the TTL
+    /// honoured (an entity with no event within `ttl` of the label time gets
+    /// null features; one with an event within it but none within a
+    /// window's reach, that window's empty value). A sort-merge join, as a Spark or Feast point-in-time
+    /// join runs one: the labels sorted by entity meet one scan of the store
+    /// by entity (`forEachEntity`), and each label takes from its entity's
+    /// events those its join allows. Rows come back in the labels' order.
+    /// - Complexity: O(rows scanned + labels × events per entity in reach)
     public func trainingSet(_ view: FeatureView, labels: [(entity: Int32, time: SimTime, label: Bool)],
                             join: JoinMode = .pointInTime) throws -> TrainingSet {
         var set = TrainingSet()
-        let arrivedBy: SimTime
-        switch join {
-        case .pointInTime: arrivedBy = labels.lazy.map(\.time).max() ?? .zero
-        case .leaky: arrivedBy = .never
-        }
-        try withPointReads(arrivedBy: arrivedBy) { reads in
-            for l in labels {
-                let (upTo, arrivedBy): (SimTime, SimTime)
-                switch join {
-                case .pointInTime: (upTo, arrivedBy) = (l.time - SimDuration(microseconds: 1), l.time)
-                case .leaky(let lookahead): (upTo, arrivedBy) = (l.time + lookahead, .never)
-                }
-                let events = try reads.events(for: l.entity, arrivedBy: arrivedBy, after: l.time - view.reach, upTo: upTo)
-                let latest = events.map(\.eventTime).max()
-                let values: [Float]
-                if let latest, l.time - latest <= view.ttl || latest > l.time {
-                    // The leaky join evaluates "as of" its own horizon, which is exactly the bug.
-                    values = FullRecompute.values(view, events: events, asOf: max(l.time, upTo))
-                } else {
-                    values = Array(repeating: .nan, count: view.entityFeatureCount)
-                }
-                set.features.append(values)
-                set.labels.append(l.label)
-                set.labelTimes.append(l.time)
-                set.latestEventUsed.append(latest ?? .zero)
+        guard let firstTime = labels.lazy.map(\.time).min(), let lastTime = labels.lazy.map(\.time).max() else { return set }
+        /// What label `l` may see: events that arrived by `arrivedBy`, with event time in (l.time − reach, `upTo`].
+        func bounds(_ l: (entity: Int32, time: SimTime, label: Bool)) -> (arrivedBy: SimTime, upTo: SimTime) {
+            switch join {
+            case .pointInTime: (l.time, l.time - SimDuration(microseconds: 1))
+            case .leaky(let lookahead): (.never, l.time + lookahead)
             }
         }
+        let scanArrivedBy: SimTime
+        switch join {
+        case .pointInTime: scanArrivedBy = lastTime
+        case .leaky: scanArrivedBy = .never
+        }
+        let byEntity = labels.indices.sorted { (labels[$0].entity, $0) < (labels[$1].entity, $1) }
+        var features = [[Float]](repeating: Array(repeating: .nan, count: view.entityFeatureCount), count: labels.count)
+        var latestUsed = [SimTime](repeating: .zero, count: labels.count)
+        // Events beyond the features' reach change no value, but one within the
+        // TTL still says the entity is live (its counts are zeros, not nulls).
+        let lookback = max(view.reach, view.ttl)
+        var next = 0  // the first label in `byEntity` not yet joined
+        try forEachEntity(arrivedBy: scanArrivedBy, eventTimeAfter: firstTime - lookback,
+                          only: byEntity.map { labels[$0].entity }) { entity, events in
+            while next < byEntity.count && labels[byEntity[next]].entity < entity { next += 1 }
+            var known: [DomainEvent] = []
+            while next < byEntity.count && labels[byEntity[next]].entity == entity {
+                let i = byEntity[next]
+                next += 1
+                let l = labels[i], (arrivedBy, upTo) = bounds(l)
+                let (after, live) = (l.time - view.reach, l.time - lookback)
+                known.removeAll(keepingCapacity: true)
+                var latest: SimTime?
+                for e in events where e.arrivalTime <= arrivedBy && e.eventTime > live && e.eventTime <= upTo {
+                    latest = max(latest ?? e.eventTime, e.eventTime)
+                    if e.eventTime > after { known.append(e) }
+                }
+                guard let latest else { continue }
+                latestUsed[i] = latest
+                if l.time - latest <= view.ttl || latest > l.time {
+                    // The leaky join evaluates "as of" its own horizon, which is exactly the bug.
+                    features[i] = FullRecompute.values(view, events: known, asOf: max(l.time, upTo))
+                }
+            }
+        }
+        set.features = features
+        set.labels = labels.map(\.label)
+        set.labelTimes = labels.map(\.time)
+        set.latestEventUsed = latestUsed
         return set
     }
 }

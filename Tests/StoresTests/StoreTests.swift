@@ -135,8 +135,9 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
     /// them, or overlapping and out of order), a replay gives every event in
     /// the range exactly once in arrival order, one entity's ties by event
     /// time, then append order, and the changed entities are exactly those
-    /// with an arrival in it. A batch job's scan, which merges the batches'
-    /// runs instead of reading the entity index, gives what the index gives.
+    /// with an arrival in it. A scan by entity, a merge of the batches'
+    /// runs, gives each entity's events by event time then append order,
+    /// and a scan of some entities (`only:`) exactly theirs.
     @Test func arrivalReadsMatchABruteForceAnswer() throws {
         var rng = RandomSource(seed: 9).stream("arrivals")
         func batch(_ n: Int, from: Int64, to: Int64) -> [DomainEvent] {
@@ -184,18 +185,30 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
             #expect(visited == scanned.count)
             #expect(try store.entityCount(arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter) == scanned.count)
             // A full scan merges the appends' runs: each entity once, in id order, its events by event time
-            // then append order (ties abound in the batch that all arrives at 2000), as the entity index orders them.
-            var scan: [(Int32, [String])] = [], indexed: [(Int32, [String])] = []
+            // then append order (ties abound in the batch that all arrives at 2000).
+            var scan: [(Int32, [String])] = [], some: [(Int32, [String])] = []
             try store.forEachEntity(arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter) { scan.append(($0, $1.map { "\($0)" })) }
-            try store.forEachEntity(arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter, only: scanned.sorted()) {
-                indexed.append(($0, $1.map { "\($0)" }))
+            // Some entities, unsorted, one twice, and two the store never saw.
+            let asked = scanned.filter { $0 % 3 != 1 }
+            try store.forEachEntity(arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter,
+                                    only: [99, -5] + asked.sorted().reversed() + asked.prefix(1)) {
+                some.append(($0, $1.map { "\($0)" }))
             }
             let byEntity = scanned.sorted().map { entity in
                 (entity, all.filter { $0.entity == entity && $0.arrivalTime <= arrivedBy && $0.eventTime > eventTimeAfter }
                     .enumerated().sorted { ($0.element.eventTime, $0.offset) < ($1.element.eventTime, $1.offset) }.map { "\($0.element)" })
             }
             #expect(scan.map(\.0) == byEntity.map(\.0) && scan.map(\.1) == byEntity.map(\.1), "scan in (\(after), \(upTo)]")
-            #expect(indexed.map(\.0) == byEntity.map(\.0) && indexed.map(\.1) == byEntity.map(\.1), "index reads in (\(after), \(upTo)]")
+            let someExpected = byEntity.filter { asked.contains($0.0) }
+            #expect(some.map(\.0) == someExpected.map(\.0) && some.map(\.1) == someExpected.map(\.1), "some entities in (\(after), \(upTo)]")
+            // One entity's events up to a time, as a tool reads them.
+            if let entity = scanned.min() {
+                let upToEvent = SimTime(microseconds: (after == .min ? 0 : after) + 500)
+                let expected = byEntity.first { $0.0 == entity }!.1.filter { line in
+                    all.contains { "\($0)" == line && $0.eventTime <= upToEvent }
+                }
+                #expect(try store.events(for: entity, arrivedBy: arrivedBy, after: eventTimeAfter, upTo: upToEvent).map { "\($0)" } == expected)
+            }
         }
     }
 
@@ -219,12 +232,12 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
         let correct = try store.trainingSet(view, labels: labels)
         #expect(correct.count == 300)
         #expect(correct.leakedRows == 0)
-        // Each row equals a recomputation from exactly the events known at the label time.
-        for i in 0..<20 {
+        // Each row, in the labels' order, equals a recomputation from exactly the events known at the label time.
+        for i in labels.indices {
             let known = events.filter { $0.entity == labels[i].entity && $0.eventTime < labels[i].time && $0.arrivalTime <= labels[i].time }
             let expected = known.isEmpty || labels[i].time - known.map(\.eventTime).max()! > view.ttl
                 ? [Float.nan, .nan] : FullRecompute.values(view, events: known, asOf: labels[i].time)
-            #expect(zip(correct.features[i], expected).allSatisfy { ($0.isNaN && $1.isNaN) || $0 == $1 })
+            #expect(zip(correct.features[i], expected).allSatisfy { ($0.isNaN && $1.isNaN) || $0 == $1 }, "row \(i)")
         }
         let leaky = try store.trainingSet(view, labels: labels, join: .leaky(lookahead: .hours(1)))
         #expect(leaky.leakedRows > 50, "the leak is detected in many rows")
@@ -245,9 +258,11 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
         let store = try OfflineStore(path: temporaryPath("offline.sqlite"))
         try store.append([event(1, at: 0)])
         let set = try store.trainingSet(view, labels: [(1, SimTime(microseconds: 3 * 3_600_000_000), true),
-                                                      (1, SimTime(microseconds: 1_800_000_000), false)])
+                                                      (1, SimTime(microseconds: 1_800_000_000), false),
+                                                      (1, SimTime(microseconds: 5_400_000_000), false)])
         #expect(set.features[0].allSatisfy { $0.isNaN }, "3 h after the last event, beyond the 2 h TTL")
         #expect(set.features[1] == [1, 1])
+        #expect(set.features[2] == [0, 0], "1.5 h after: beyond the 1 h windows but within the TTL, so live with nothing in them")
     }
 }
 
