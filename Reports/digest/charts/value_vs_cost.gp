@@ -23,7 +23,7 @@ set autoscale xfix
 set autoscale yfix
 set offsets graph 0.05, graph 0.22, graph 0.12, graph 0.08
 set key bottom right
-set label 1 'nightly' at 2.2812210865420384,38.22080368461917 offset char 1,0.8 tc lt 1
+set label 1 'nightly' at 2.28121270438058,38.22080368461917 offset char 1,0.8 tc lt 1
 set label 2 'rt' at 4.086451390187188,81.2576993809229 offset char 1,0.8 tc lt 2
 set label 3 'baseline' at 0.0,9.317786667490132 offset char 1,0.8 tc lt 4
 set terminal pngcairo size 800,500 noenhanced font 'Sans,10' background rgb 'white'

@@ -23,11 +23,11 @@ set autoscale xfix
 set autoscale yfix
 set offsets graph 0.05, graph 0.22, graph 0.12, graph 0.08
 set key bottom right
-set label 1 'nightly' at 0.2802801728515625,51.60868000000003 offset char 1,0.8 tc lt 1
+set label 1 'nightly' at 0.28017755240885417,51.60868000000003 offset char 1,0.8 tc lt 1
 set label 2 'rt' at 4.336118231463313,747.424980000002 offset char 1,0.8 tc lt 2
 set label 3 'baseline' at 0.0,0.0 offset char 1,0.8 tc lt 4
 set label 4 'stream' at 2.5619585248707537,732.0302700000024 offset char 1,0.8 tc lt 5
-set label 5 'lambda' at 2.6032567343025725,747.424980000002 offset char 1,0.8 tc lt 6
+set label 5 'lambda' at 2.603154113859864,747.424980000002 offset char 1,0.8 tc lt 6
 set label 6 'kappa' at 2.5619585248707537,727.5314000000023 offset char 1,0.8 tc lt 7
 set terminal pngcairo size 800,500 noenhanced font 'Sans,10' background rgb 'white'
 set output 'value_vs_cost.png'

@@ -23,9 +23,9 @@ set autoscale xfix
 set autoscale yfix
 set offsets graph 0.05, graph 0.22, graph 0.12, graph 0.08
 set key bottom right
-set label 1 'nightly' at 0.04196872591145834,112.00686769598413 offset char 1,0.8 tc lt 1
+set label 1 'nightly' at 0.04194602083333333,112.00686769598413 offset char 1,0.8 tc lt 1
 set label 2 'stream' at 2.32378435050416,272.54696427595877 offset char 1,0.8 tc lt 2
-set label 3 'rerank' at 4.151319433225869,231.04043668395965 offset char 1,0.8 tc lt 3
+set label 3 'rerank' at 4.151296728147744,231.04043668395965 offset char 1,0.8 tc lt 3
 set label 4 'baseline' at 0.0,88.71904632439897 offset char 1,0.8 tc lt 5
 set terminal pngcairo size 800,500 noenhanced font 'Sans,10' background rgb 'white'
 set output 'value_vs_cost.png'

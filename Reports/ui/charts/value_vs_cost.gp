@@ -24,8 +24,8 @@ set autoscale yfix
 set offsets graph 0.05, graph 0.22, graph 0.12, graph 0.08
 set key bottom right
 set label 1 'rt' at 4.096627028712153,397.64840154309576 offset char 1,0.8 tc lt 1
-set label 2 'rerank' at 4.122550173243403,363.51250498953397 offset char 1,0.8 tc lt 2
-set label 3 'nightly' at 0.04214139453125,287.4581434080425 offset char 1,0.8 tc lt 3
+set label 2 'rerank' at 4.122527305404861,363.51250498953397 offset char 1,0.8 tc lt 2
+set label 3 'nightly' at 0.04211852669270833,287.4581434080425 offset char 1,0.8 tc lt 3
 set label 4 'baseline' at 0.0,277.9808111118574 offset char 1,0.8 tc lt 5
 set terminal pngcairo size 800,500 noenhanced font 'Sans,10' background rgb 'white'
 set output 'value_vs_cost.png'
