@@ -120,16 +120,24 @@ public final class OfflineStore: @unchecked Sendable {
         // By entity and event time: a scan by entity reads each append as one
         // sorted run (`forEachRowByEntity`). (Ties on event time keep their
         // append order in rowid, which breaks them in every read.)
-        let ordered = events.indices.sorted {
-            (events[$0].entity, events[$0].eventTime, $0) < (events[$1].entity, events[$1].eventTime, $1)
+        // The sort moves 16-byte keys and compares them in place, never
+        // reaching into the events (sorting their indices did, twice a
+        // comparison: a sixth of the loader's time).
+        struct Key {
+            let entity: Int32
+            let position: Int32
+            let eventTime: Int64
         }
+        precondition(events.count <= Int(Int32.max), "an append of more than 2³¹ events")
+        var ordered = events.indices.map { Key(entity: events[$0].entity, position: Int32($0), eventTime: events[$0].eventTime.microseconds) }
+        ordered.withUnsafeMutableBufferPointer { $0.sort { ($0.entity, $0.eventTime, $0.position) < ($1.entity, $1.eventTime, $1.position) } }
         var minArrival = Int64.max, maxArrival = Int64.min
         try events.withUnsafeBufferPointer { events in
             try ordered.withUnsafeBufferPointer { ordered in
                 // Six columns, 64 rows a statement: one VDBE start and halt per 64 rows, not per row.
                 try BulkInsert.insert(db, into: "events", columns: ["entity", "event_time", "arrival_time", "kind", "item", "amount"],
                                       count: ordered.count) { row, i, c in
-                    let e = events[ordered[i]]
+                    let e = events[Int(ordered[i].position)]
                     row.bind(c + 1, e.entity)
                     row.bind(c + 2, e.eventTime.microseconds)
                     row.bind(c + 3, e.arrivalTime.microseconds)
