@@ -1,4 +1,3 @@
-import Features
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -326,23 +325,5 @@ public final class OfflineStore: @unchecked Sendable {
         /// The arrival filter: the query's window within the span's own range.
         var after: Int64 { max(window.after, low &- 1) }
         var upTo: Int64 { min(window.upTo, high) }
-    }
-
-    /// Deletes events that happened at or before `time`: a retention policy.
-    public func deleteEvents(upTo time: SimTime) throws {
-        precondition(progress == nil, "a store being loaded is read only")
-        try database.write { db in try db.execute(sql: "DELETE FROM events WHERE event_time <= ?", arguments: [time.microseconds]) }
-    }
-
-    static func event(_ row: Row) -> DomainEvent {
-        DomainEvent(kind: EventKind(rawValue: UInt8(row[3] as Int64)) ?? .authorization,
-                    eventTime: SimTime(microseconds: row[1]), arrivalTime: SimTime(microseconds: row[2]),
-                    entity: Int32(row[0] as Int64), item: Int32(row[4] as Int64), amount: row[5])
-    }
-
-    static func decode(_ rows: RowCursor) throws -> [DomainEvent] {
-        var out: [DomainEvent] = []
-        while let row = try rows.next() { out.append(event(row)) }
-        return out
     }
 }
