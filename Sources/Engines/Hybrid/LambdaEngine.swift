@@ -170,11 +170,7 @@ public final class LambdaEngine: Engine {
     public func features(for entity: Int32, _ context: EngineContext) -> [Float] {
         let layer = speed[0]
         layer.pipeline.advance(to: context.now)
-        // The view's sessions that no read can see any more go as their entity is read.
-        batchView?.dropSessions(of: entity, unreachableBy: layer.pipeline.features)
-        // Optional chaining reads the views in place: binding them would copy each one's definitions per read.
-        return batchView?.values(for: entity, asOf: context.now, mergedWith: layer.pipeline.features)
-            ?? layer.pipeline.values(for: entity, at: context.now)
+        return layer.pipeline.values(for: entity, at: context.now, mergedInto: &batchView)
     }
 }
 

@@ -109,6 +109,17 @@ struct FeaturePipeline {
         features.values(for: entity, asOf: now)
     }
 
+    /// A lambda serving layer's read: `batchView`'s values for the entity
+    /// merged with this speed layer's (this layer's alone without a view).
+    /// Both states are reached in place, through `self` and the `inout`: an
+    /// argument read from an engine's property was copied, with every
+    /// reference in it retained, for each decision.
+    mutating func values(for entity: Int32, at now: SimTime, mergedInto batchView: inout IncrementalFeatures?) -> [Float] {
+        // The view's sessions that no read can see any more go as their entity is read.
+        batchView?.dropSessions(of: entity, unreachableBy: features)
+        return batchView?.values(for: entity, asOf: now, mergedWith: features) ?? features.values(for: entity, asOf: now)
+    }
+
     /// The candidate items and their features now; nil for a view without items.
     func items(at now: SimTime) -> CatalogueSnapshot? { catalogue?.snapshot(at: now) }
 }
