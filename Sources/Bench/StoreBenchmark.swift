@@ -10,8 +10,9 @@ import Workloads
 /// version, timestamps) through the prediction store's write path, beside
 /// the same rows through a bare loop on the raw SQLite C API into an
 /// identical schema, both measured in the same run; and appending arrived
-/// events to the offline store as a run does (100k-event batches, the order of a run's hourly appends, in
-/// arrival order, entities at random, each stored sorted by entity, with its row in the batches table).
+/// events to the offline store as a run does (100k-event batches, the order
+/// of a run's hourly appends, in arrival order, entities at random, each
+/// stored sorted by entity, with its row in the batches table).
 public struct StoreBenchmark: Sendable {
     public var rows: Int
     public var repetitions: Int

@@ -40,8 +40,8 @@ public final class OfflineMaterialization: @unchecked Sendable {
     /// every batch is a run of rows of its own in the table, so an entity's
     /// events lie in as many places as there are batches in its features'
     /// reach, and a scan merges them all (hourly batches made churn, with
-    /// four-week windows, a third slower). Bounds depend on the data only: the store's layout, and so its
-    /// size, is the same on every run.
+    /// four-week windows, a third slower). Bounds depend on the data only:
+    /// the store's layout, and so its size, is the same on every run.
     public static func batchSpan(run: SimDuration) -> SimDuration {
         max(.hours(1), SimDuration(microseconds: run.microseconds / 48))
     }

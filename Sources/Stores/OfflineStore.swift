@@ -117,11 +117,11 @@ public final class OfflineStore: @unchecked Sendable {
     /// Inserts one batch and its `batches` row inside the caller's transaction.
     static func insertRows(_ db: Database, _ events: [DomainEvent]) throws {
         // By entity and event time: a scan by entity reads each append as one
-        // sorted run (`forEachRowByEntity`). (Ties on event time keep their
-        // append order in rowid, which breaks them in every read.)
-        // The sort moves 16-byte keys and compares them in place, never
-        // reaching into the events (sorting their indices did, twice a
-        // comparison: a sixth of the loader's time).
+        // sorted run (`forEachRowByEntity`). Ties on event time keep their
+        // append order in rowid, which breaks them in every read. The sort
+        // moves 16-byte keys and compares them in place, never reaching into
+        // the events (sorting their indices did, twice a comparison: a sixth
+        // of the loader's time).
         struct Key {
             let entity: Int32
             let position: Int32

@@ -40,15 +40,16 @@ extension OfflineStore {
     /// time from the events the join allows (`JoinMode`), with the TTL
     /// honoured (an entity with no event within `ttl` of the label time gets
     /// null features; one with an event within it but none within a
-    /// window's reach, that window's empty value). A sort-merge join, as a Spark or Feast point-in-time
-    /// join runs one: the labels sorted by entity meet one scan of the store
-    /// by entity (`forEachEntity`), and each label takes from its entity's
-    /// events those its join allows. Rows come back in the labels' order.
+    /// window's reach, that window's empty value). A sort-merge join, as a
+    /// Spark or Feast point-in-time join runs one: the labels sorted by
+    /// entity meet one scan of the store by entity (`forEachEntity`), and each
+    /// label takes from its entity's events those its join allows. Rows come
+    /// back in the labels' order.
     /// - Complexity: O(rows scanned + labels × events per entity in reach)
     public func trainingSet(_ view: FeatureView, labels: [(entity: Int32, time: SimTime, label: Bool)],
                             join: JoinMode = .pointInTime) throws -> TrainingSet {
         var set = TrainingSet()
-        guard let firstTime = labels.lazy.map(\.time).min(), let lastTime = labels.lazy.map(\.time).max() else { return set }
+        guard let firstTime = labels.lazy.map(\.time).min() else { return set }
         /// What label `l` may see: events that arrived by `arrivedBy`, with event time in (l.time − reach, `upTo`].
         func bounds(_ l: (entity: Int32, time: SimTime, label: Bool)) -> (arrivedBy: SimTime, upTo: SimTime) {
             switch join {
@@ -56,11 +57,7 @@ extension OfflineStore {
             case .leaky(let lookahead): (.never, l.time + lookahead)
             }
         }
-        let scanArrivedBy: SimTime
-        switch join {
-        case .pointInTime: scanArrivedBy = lastTime
-        case .leaky: scanArrivedBy = .never
-        }
+        let scanArrivedBy = labels.lazy.map { bounds($0).arrivedBy }.max()!
         let byEntity = labels.indices.sorted { (labels[$0].entity, $0) < (labels[$1].entity, $1) }
         var features = [[Float]](repeating: Array(repeating: .nan, count: view.entityFeatureCount), count: labels.count)
         var latestUsed = [SimTime](repeating: .zero, count: labels.count)
@@ -68,10 +65,10 @@ extension OfflineStore {
         // TTL still says the entity is live (its counts are zeros, not nulls).
         let lookback = max(view.reach, view.ttl)
         var next = 0  // the first label in `byEntity` not yet joined
+        var known: [DomainEvent] = []
         try forEachEntity(arrivedBy: scanArrivedBy, eventTimeAfter: firstTime - lookback,
                           only: byEntity.map { labels[$0].entity }) { entity, events in
             while next < byEntity.count && labels[byEntity[next]].entity < entity { next += 1 }
-            var known: [DomainEvent] = []
             while next < byEntity.count && labels[byEntity[next]].entity == entity {
                 let i = byEntity[next]
                 next += 1

@@ -194,19 +194,19 @@ func event(_ entity: Int32, at seconds: Int64, arrivingAfter lag: Int64 = 0, amo
                                     only: [99, -5] + asked.sorted().reversed() + asked.prefix(1)) {
                 some.append(($0, $1.map { "\($0)" }))
             }
-            let byEntity = scanned.sorted().map { entity in
-                (entity, all.filter { $0.entity == entity && $0.arrivalTime <= arrivedBy && $0.eventTime > eventTimeAfter }
-                    .enumerated().sorted { ($0.element.eventTime, $0.offset) < ($1.element.eventTime, $1.offset) }.map { "\($0.element)" })
+            // An entity's events in the window, by event time then append order.
+            func inWindow(_ entity: Int32) -> [DomainEvent] {
+                all.filter { $0.entity == entity && $0.arrivalTime <= arrivedBy && $0.eventTime > eventTimeAfter }
+                    .enumerated().sorted { ($0.element.eventTime, $0.offset) < ($1.element.eventTime, $1.offset) }.map(\.element)
             }
+            let byEntity = scanned.sorted().map { entity in (entity, inWindow(entity).map { "\($0)" }) }
             #expect(scan.map(\.0) == byEntity.map(\.0) && scan.map(\.1) == byEntity.map(\.1), "scan in (\(after), \(upTo)]")
             let someExpected = byEntity.filter { asked.contains($0.0) }
             #expect(some.map(\.0) == someExpected.map(\.0) && some.map(\.1) == someExpected.map(\.1), "some entities in (\(after), \(upTo)]")
             // One entity's events up to a time, as a tool reads them.
             if let entity = scanned.min() {
                 let upToEvent = SimTime(microseconds: (after == .min ? 0 : after) + 500)
-                let expected = byEntity.first { $0.0 == entity }!.1.filter { line in
-                    all.contains { "\($0)" == line && $0.eventTime <= upToEvent }
-                }
+                let expected = inWindow(entity).filter { $0.eventTime <= upToEvent }.map { "\($0)" }
                 #expect(try store.events(for: entity, arrivedBy: arrivedBy, after: eventTimeAfter, upTo: upToEvent).map { "\($0)" } == expected)
             }
         }
