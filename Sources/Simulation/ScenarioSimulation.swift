@@ -81,8 +81,14 @@ public final class ScenarioSimulation {
         let end = context.horizon
         var sim = Simulator<RunEvent>(capacity: 1024)
         var generator = plan.workload.makeGenerator(horizon: end - SimTime.zero)
-        var pending = generator.next()
-        if let first = pending { sim.schedule(.nextItem, at: first.time) }
+        // The next items, generated a few ahead so that every engine can ask
+        // for the state of their entities before it is needed
+        // (`Engine.prefetch`): first as an item joins, then two items before its turn.
+        let lookahead = 4
+        var ahead: [WorkloadItem] = []
+        ahead.reserveCapacity(lookahead)
+        while ahead.count < lookahead, let item = generator.next() { ahead.append(item) }
+        if let first = ahead.first { sim.schedule(.nextItem, at: first.time) }
         sim.schedule(.train, at: context.measureFrom)
         for engine in engines { engine.start(context) }
         moveTimers(into: &sim)
@@ -95,9 +101,13 @@ public final class ScenarioSimulation {
             context.now = sim.now
             switch event {
             case .nextItem:
-                guard let item = pending else { break }
-                pending = generator.next()
-                if let next = pending { sim.schedule(.nextItem, at: next.time) }
+                guard !ahead.isEmpty else { break }
+                let item = ahead.removeFirst()
+                if let next = generator.next() { ahead.append(next) }
+                let soon = ahead.count == lookahead ? ahead[lookahead - 1].entity : -1
+                let next = ahead.count > 1 ? ahead[1].entity : -1
+                for engine in engines { engine.prefetch(soon: soon, next: next) }
+                if let next = ahead.first { sim.schedule(.nextItem, at: next.time) }
                 switch item {
                 case .event(let e):
                     for engine in engines { engine.observe(e, context) }

@@ -50,6 +50,21 @@ public struct OnlineStore: Sendable {
         return (values[id * width..<(id + 1) * width], SimTime(microseconds: asOf[id]))
     }
 
+    /// Asks for the memory a `put` or `get` of the entity touches (its as-of
+    /// time and its vector), ahead of time. A hint: it changes nothing;
+    /// `mutating` only so that a caller holding the store in a class property
+    /// reaches it in place (a call across modules would copy it).
+    public mutating func prefetch(entity: Int32) {
+        let id = Int(entity)
+        guard id >= 0, id < asOf.count else { return }
+        asOf.withUnsafeBufferPointer { llvmPrefetch(UnsafeRawPointer($0.baseAddress! + id), 1, 3, 1) }
+        values.withUnsafeBufferPointer {
+            let row = UnsafeRawPointer($0.baseAddress! + id * width)
+            llvmPrefetch(row, 1, 3, 1)
+            llvmPrefetch(row + (width * 4 - 1), 1, 3, 1)  // the row's last line, if it spans two
+        }
+    }
+
     /// Bytes held, for memory accounting.
     public var footprint: Int { values.count * 4 + asOf.count * 8 }
 }

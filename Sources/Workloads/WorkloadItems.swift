@@ -132,6 +132,14 @@ public enum WorkloadItem: Hashable, Sendable {
         case .decision(let d): d.request.time
         }
     }
+
+    /// The entity it concerns; −1 for none (a catalogue publication, a campaign over the population).
+    public var entity: Int32 {
+        switch self {
+        case .event(let e): e.entity
+        case .decision(let d): d.request.entity
+        }
+    }
 }
 
 /// Produces a workload's items one at a time, so a day of ten million

@@ -34,6 +34,10 @@ func everyKindView() -> FeatureView {
         aggregates.append(AggregateFeature("risky_topic1_sum_w\(w)", .sum, over: window, where: EventFilter(itemAtLeast: 7),
                                            of: .itemTopic(1)))
     }
+    // Narrower windows over the 30-minute window's panes: one slot, three window sizes.
+    for aggregation in [Aggregation.count, .max, .distinctCount] {
+        aggregates.append(AggregateFeature("\(aggregation.rawValue)_15m", aggregation, over: .sliding(size: .minutes(15), hop: .minutes(5))))
+    }
     aggregates.append(AggregateFeature("since_last", .timeSinceLast, over: .sliding(size: .hours(1), hop: .minutes(1))))
     aggregates.append(AggregateFeature("since_last_risky", .timeSinceLast, over: .tumbling(.minutes(20)), where: EventFilter(itemAtLeast: 7)))
     return FeatureView(name: "every-kind", aggregates: aggregates, ratios: [("sum_over_count", 1, 0)], ttl: .hours(1),
@@ -270,6 +274,26 @@ func expectSame(_ a: [Float], _ b: [Float], _ names: [String], _ context: String
         let t = SimTime(microseconds: single.maxEventTime + 1)
         for entity: Int32 in 0..<40 {
             expectSame(batched.values(for: entity, asOf: t), single.values(for: entity, asOf: t), view.featureNames, "entity \(entity)")
+        }
+    }
+
+    /// Prefetching is a hint: asking for any entity's memory, known or not
+    /// (−1, an id beyond the state), between updates changes no value and no state.
+    @Test func prefetchingChangesNothing() {
+        let view = everyKindView()
+        let events = randomEvents(seed: 19, count: 800, entities: 40)
+        var plain = IncrementalFeatures(view, outOfOrderness: .seconds(30), allowedLateness: .minutes(20))
+        var hinted = plain
+        for (i, e) in events.enumerated() {
+            plain.process(e)
+            let ahead = events[min(i + 3, events.count - 1)].entity
+            hinted.prefetch(header: [ahead, -1, 1_000_000][i % 3], records: [e.entity, 1_000_000, -1][i % 3])
+            hinted.process(e)
+        }
+        #expect(hinted.stateSize == plain.stateSize)
+        let t = SimTime(microseconds: plain.maxEventTime + 1)
+        for entity: Int32 in 0..<40 {
+            #expect(hinted.values(for: entity, asOf: t).map(\.bitPattern) == plain.values(for: entity, asOf: t).map(\.bitPattern))
         }
     }
 

@@ -75,6 +75,10 @@ public final class BatchEngine: Engine {
         }
     }
 
+    public func prefetch(soon: Int32, next: Int32) {
+        serving.prefetch(entity: soon)
+    }
+
     public func decide(_ request: DecisionRequest, _ context: EngineContext) -> Answer {
         let answeredAt = context.now + configuration.serving.lookupLatency
         if let pending = answerFromRunningJob(request, context) { return pending }

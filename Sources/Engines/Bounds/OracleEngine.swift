@@ -39,6 +39,10 @@ public final class OracleEngine: Engine {
         counters.eventsProcessed += 1
     }
 
+    public func prefetch(soon: Int32, next: Int32) {
+        features?.prefetch(header: soon, records: next)
+    }
+
     public func decide(_ request: DecisionRequest, _ context: EngineContext) -> Answer {
         let now = context.now
         guard let decider else { return Answer(action: nil, answeredAt: now, fallback: true) }

@@ -30,12 +30,22 @@ public protocol Engine: AnyObject {
     func fire(_ timer: EngineTimer, _ context: EngineContext)
     /// The run is over at `context.now`: settle utilisation and the like.
     func finish(_ context: EngineContext)
+    /// Items (events or decision points) of these entities come up: ask for
+    /// the memory of the state they will touch. For `soon`'s, a few items
+    /// ahead, what is found by id alone (a feature state's header, an
+    /// online-store row); for `next`'s, an item or two ahead, what that
+    /// leads to (the feature records the header points at), its first part
+    /// asked for when it was `soon`. −1: no entity. A hint: nothing changes.
+    /// A full-scale state is far larger than the cache and its entities come
+    /// at random, so without it each touch waits for memory in turn.
+    func prefetch(soon: Int32, next: Int32)
 }
 
 extension Engine {
     public func observe(_ event: DomainEvent, _ context: EngineContext) {}
     public func fire(_ timer: EngineTimer, _ context: EngineContext) {}
     public func finish(_ context: EngineContext) {}
+    public func prefetch(soon: Int32, next: Int32) {}
 }
 
 /// A timer an engine set for itself: which engine, what for, and a number.

@@ -10,9 +10,10 @@ import Stores
 ///     table.publish(rows, modelVersion: "lr-1a2b")
 ///     if let entry = table.prediction(for: 7) { … }
 ///
-/// Kept as columns indexed by entity id, not an array of optional entries:
-/// 24 bytes an entity instead of 48, and a full-scale fraud run holds two
-/// tables of 2M cardholders (the nightly job's and the rescoring stream's).
+/// Kept as one 24-byte row per entity id, not an array of optional entries
+/// (48 bytes): a full-scale fraud run holds two tables of 2M cardholders (the
+/// nightly job's and the rescoring stream's). Rows, not a column per field:
+/// a lookup of a random entity costs one cache miss, not one per column.
 /// A table sized with `reserve` before publishing never grows past the
 /// population.
 public struct ServingTable: Sendable {
@@ -24,12 +25,15 @@ public struct ServingTable: Sendable {
         /// For a ranking, the entity's items best first.
         public var items: [Int32] = []
     }
-    var scores: [Float] = []
-    var computedAt: [Int64] = []
-    /// `.min` where no prediction was ever published.
-    var featuresAsOf: [Int64] = []
-    /// Index into `versions`: a run publishes millions of rows under a handful of versions.
-    var version: [UInt32] = []
+    struct Row {
+        var score: Float = 0
+        /// Index into `versions`: a run publishes millions of rows under a handful of versions.
+        var version: UInt32 = 0
+        var computedAt: Int64 = 0
+        /// `.min` where no prediction was ever published.
+        var featuresAsOf: Int64 = .min
+    }
+    var rows: [Row] = []
     var versions: [String] = []
     /// Ranked lists; empty until a row with items is published, so a scoring workload pays nothing for them.
     var items: [[Int32]] = []
@@ -44,15 +48,12 @@ public struct ServingTable: Sendable {
     /// Makes room for ids `0..<entities` at once, so publishing never
     /// reallocates (and never holds a doubled copy) for the known population.
     public mutating func reserve(entities: Int) {
-        if entities > scores.count { grow(to: entities) }
+        if entities > rows.count { grow(to: entities) }
     }
 
     mutating func grow(to count: Int) {
-        let added = count - scores.count
-        scores.append(contentsOf: repeatElement(0, count: added))
-        computedAt.append(contentsOf: repeatElement(0, count: added))
-        featuresAsOf.append(contentsOf: repeatElement(.min, count: added))
-        version.append(contentsOf: repeatElement(0, count: added))
+        let added = count - rows.count
+        rows.append(contentsOf: repeatElement(Row(), count: added))
         if !items.isEmpty { items.append(contentsOf: repeatElement([], count: added)) }
     }
 
@@ -62,7 +63,7 @@ public struct ServingTable: Sendable {
 
     mutating func publish(_ r: PredictionRow, modelVersion: String) {
         let id = Int(r.entity)
-        if id >= scores.count { grow(to: max(id + 1, scores.count * 2)) }
+        if id >= rows.count { grow(to: max(id + 1, rows.count * 2)) }
         if versions.isEmpty || versions[Int(lastVersionIndex)] != modelVersion {
             if let known = versions.firstIndex(of: modelVersion) {
                 lastVersionIndex = UInt32(known)
@@ -71,24 +72,32 @@ public struct ServingTable: Sendable {
                 versions.append(modelVersion)
             }
         }
-        scores[id] = r.score
-        computedAt[id] = r.computedAt.microseconds
-        featuresAsOf[id] = r.featuresAsOf.microseconds
-        version[id] = lastVersionIndex
-        if !r.items.isEmpty && items.isEmpty { items = Array(repeating: [], count: scores.count) }
+        rows[id] = Row(score: r.score, version: lastVersionIndex, computedAt: r.computedAt.microseconds,
+                       featuresAsOf: r.featuresAsOf.microseconds)
+        if !r.items.isEmpty && items.isEmpty { items = Array(repeating: [], count: rows.count) }
         if !items.isEmpty { items[id] = r.items }
     }
 
     public func prediction(for entity: Int32) -> Entry? {
         let id = Int(entity)
-        guard id >= 0, id < scores.count, featuresAsOf[id] != .min else { return nil }
-        return Entry(score: scores[id], computedAt: SimTime(microseconds: computedAt[id]),
-                     featuresAsOf: SimTime(microseconds: featuresAsOf[id]), modelVersion: versions[Int(version[id])],
+        guard id >= 0, id < rows.count, rows[id].featuresAsOf != .min else { return nil }
+        let row = rows[id]
+        return Entry(score: row.score, computedAt: SimTime(microseconds: row.computedAt),
+                     featuresAsOf: SimTime(microseconds: row.featuresAsOf), modelVersion: versions[Int(row.version)],
                      items: items.isEmpty ? [] : items[id])
+    }
+
+    /// Asks for the entity's row ahead of a lookup or a publish. A hint: it
+    /// changes nothing; `mutating` only so that a caller holding the table in
+    /// a class property reaches it in place (a call across modules would copy it).
+    public mutating func prefetch(entity: Int32) {
+        let id = Int(entity)
+        guard id >= 0, id < rows.count else { return }
+        rows.withUnsafeBufferPointer { llvmPrefetch(UnsafeRawPointer($0.baseAddress! + id), 1, 3, 1) }
     }
 
     /// Every entity with a prediction, in id order: what a population decision reads. - Complexity: O(entities)
     public func all() -> [(entity: Int32, entry: Entry)] {
-        scores.indices.compactMap { i in prediction(for: Int32(i)).map { (Int32(i), $0) } }
+        rows.indices.compactMap { i in prediction(for: Int32(i)).map { (Int32(i), $0) } }
     }
 }

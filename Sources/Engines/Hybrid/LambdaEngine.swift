@@ -166,6 +166,11 @@ public final class LambdaEngine: Engine {
         }
     }
 
+    public func prefetch(soon: Int32, next: Int32) {
+        speed.first?.pipeline.prefetch(soon: soon, next: next)
+        batchView?.prefetch(header: soon, records: next)
+    }
+
     /// The merged feature vector the serving layer would score now (for tests).
     public func features(for entity: Int32, _ context: EngineContext) -> [Float] {
         let layer = speed[0]

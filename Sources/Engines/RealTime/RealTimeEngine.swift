@@ -69,6 +69,10 @@ public final class RealTimeEngine: Engine {
                       modelVersion: decider.version)
     }
 
+    public func prefetch(soon: Int32, next: Int32) {
+        stream?.pipeline.prefetch(soon: soon, next: next)
+    }
+
     func fallbackAnswer(_ request: DecisionRequest, at time: SimTime, _ context: EngineContext) -> Answer {
         if case .batch(let engineName) = configuration.fallback, let batch = context.engines[engineName] as? BatchEngine,
            var answer = batch.answerFromPublished(request, at: time, context) {

@@ -105,7 +105,10 @@ struct FeaturePipeline {
         pending.first?.event.arrivalTime ?? now
     }
 
-    func values(for entity: Int32, at now: SimTime) -> [Float] {
+    /// The entity's values now. `mutating` only so that an engine reaches its
+    /// pipeline in place: a read of a pipeline held in a class property
+    /// copied the whole of it, retaining everything in it, for each decision.
+    mutating func values(for entity: Int32, at now: SimTime) -> [Float] {
         features.values(for: entity, asOf: now)
     }
 
@@ -118,6 +121,12 @@ struct FeaturePipeline {
         // The view's sessions that no read can see any more go as their entity is read.
         batchView?.dropSessions(of: entity, unreachableBy: features)
         return batchView?.values(for: entity, asOf: now, mergedWith: features) ?? features.values(for: entity, asOf: now)
+    }
+
+    /// Asks for feature state ahead of time (`Engine.prefetch`). `mutating`
+    /// only so that an engine reaches its pipeline in place, as for `values(for:at:mergedInto:)`.
+    mutating func prefetch(soon: Int32, next: Int32) {
+        features.prefetch(header: soon, records: next)
     }
 
     /// The candidate items and their features now; nil for a view without items.

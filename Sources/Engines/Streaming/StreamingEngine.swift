@@ -108,6 +108,12 @@ public final class StreamingEngine: Engine {
         }
     }
 
+    public func prefetch(soon: Int32, next: Int32) {
+        stream?.pipeline.prefetch(soon: soon, next: next)
+        online?.prefetch(entity: soon)
+        if configuration.rescore { predictions.prefetch(entity: soon) }
+    }
+
     /// Features are as of the pipeline's progress — the time up to which every
     /// arrived event is included, as DESIGN.md defines staleness — not of the
     /// entity's last update: an entity with no event since has nothing newer

@@ -1,3 +1,5 @@
+import SimKernel
+
 /// Every entity's feature records for one `IncrementalFeatures`, each
 /// entity's in one contiguous block of its own, found through a flat header
 /// array indexed by entity id.
@@ -220,8 +222,3 @@ final class RecordStore {
         records.deallocate()
     }
 }
-
-/// LLVM's prefetch hint (address, write, locality 0–3, data cache): Swift has
-/// no spelling of its own for it. A hint never faults.
-@_silgen_name("llvm.prefetch.p0")
-func llvmPrefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ cacheType: Int32)

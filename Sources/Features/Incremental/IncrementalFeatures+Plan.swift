@@ -31,14 +31,24 @@ extension IncrementalFeatures {
             var slot: Int
             var sizePanes: Int64 = 0
             var reach: Int64 = 0
+            /// Its window in `windows` (pane slots only), else -1.
+            var window = -1
+        }
+        /// A window of a pane slot, `sizePanes` panes wide: every feature over
+        /// the same slot and size reads one accumulator (fraud's seven
+        /// features over its all-events slot need three: 5 min, 1 h, 24 h).
+        struct Window: Equatable {
+            var slot: Int
+            var sizePanes: Int64
         }
         var slots: [Slot] = []
         var features: [Feature] = []
-        /// The features over each slot, by feature index: slot s's are
-        /// `slotFeatures[slotFeatureStart[s]..<slotFeatureStart[s + 1]]` (flat,
+        var windows: [Window] = []
+        /// The windows over each slot, by window index: slot s's are
+        /// `slotWindows[slotWindowStart[s]..<slotWindowStart[s + 1]]` (flat,
         /// so the hot loop of `values` touches no nested array).
-        var slotFeatures: [Int] = []
-        var slotFeatureStart: [Int] = [0]
+        var slotWindows: [Int] = []
+        var slotWindowStart: [Int] = [0]
         /// Some slot measures the items' topics.
         var measuresTopics = false
         /// Some session slot keeps its items (a distinct count over sessions).
@@ -103,9 +113,13 @@ extension IncrementalFeatures {
                 slots[l].latestFrom = p
                 slots[p].maxSize = max(slots[p].maxSize, reach)
             }
+            for i in features.indices where slots[features[i].slot].hop > 0 {
+                let window = Window(slot: features[i].slot, sizePanes: features[i].sizePanes)
+                features[i].window = windows.firstIndex(of: window) ?? { windows.append(window); return windows.count - 1 }()
+            }
             for s in slots.indices {
-                slotFeatures += features.indices.filter { features[$0].slot == s }
-                slotFeatureStart.append(slotFeatures.count)
+                slotWindows += windows.indices.filter { windows[$0].slot == s }
+                slotWindowStart.append(slotWindows.count)
             }
             sweepPeriod = max(view.reach.microseconds / 8, 1)
         }

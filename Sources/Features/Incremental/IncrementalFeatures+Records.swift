@@ -300,35 +300,35 @@ extension IncrementalFeatures {
     /// Every feature's value as of `t` over `a`'s records and, when given,
     /// `b`'s (as if `b`'s panes and items were appended to `a`'s and its
     /// sessions absorbed), appended to `out`: one pass over the pane
-    /// records, each merged into the features of its slot whose window
-    /// holds it (per feature, in record order). Scratch space is on the
-    /// stack: this runs for every decision of every engine that reads
-    /// features on request.
+    /// records, each merged into the windows of its slot that hold it (one
+    /// accumulator per window, shared by the features over it; in record
+    /// order). Scratch space is on the stack: this runs for every decision
+    /// of every engine that reads features on request.
     static func values(_ a: UnsafeBufferPointer<Record>, mergedWith b: UnsafeBufferPointer<Record>?, _ plan: Plan,
                        asOf t: Int64, into out: inout [Float]) {
-        let slotCount = plan.slots.count, featureCount = plan.features.count
+        let slotCount = plan.slots.count, windowCount = plan.windows.count
         withUnsafeTemporaryAllocation(of: Int64.self, capacity: slotCount) { endPane in
-        withUnsafeTemporaryAllocation(of: Int64.self, capacity: featureCount) { first in
-        withUnsafeTemporaryAllocation(of: Accumulator.self, capacity: featureCount) { accumulators in
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, windowCount)) { first in
+        withUnsafeTemporaryAllocation(of: Accumulator.self, capacity: max(1, windowCount)) { accumulators in
             for s in 0..<slotCount {
                 let hop = plan.slots[s].hop
                 endPane[s] = hop > 0 ? floorDiv(t, hop) : .min  // .min: not a pane slot
             }
-            for i in 0..<featureCount {
-                first[i] = endPane[plan.features[i].slot] &- plan.features[i].sizePanes &+ 1
-                accumulators.initializeElement(at: i, to: Accumulator())
+            for w in 0..<windowCount {
+                first[w] = endPane[plan.windows[w].slot] &- plan.windows[w].sizePanes &+ 1
+                accumulators.initializeElement(at: w, to: Accumulator())
             }
-            plan.slotFeatures.withUnsafeBufferPointer { slotFeatures in
-                plan.slotFeatureStart.withUnsafeBufferPointer { start in
+            plan.slotWindows.withUnsafeBufferPointer { slotWindows in
+                plan.slotWindowStart.withUnsafeBufferPointer { start in
                     func fold(_ records: UnsafeBufferPointer<Record>) {
                         for p in records {
                             let s = Int(p.slot)
                             if p.kind == .pane {
                                 guard p.index <= endPane[s] else { continue }
                                 for k in start[s]..<start[s + 1] {
-                                    let i = slotFeatures[k]
+                                    let w = slotWindows[k]
                                     // Records of one pane are in processing order: a later one wins a tie on `last`.
-                                    if p.index >= first[i] { accumulators[i].mergeLater(p.accumulator) }
+                                    if p.index >= first[w] { accumulators[w].mergeLater(p.accumulator) }
                                 }
                             } else if p.kind == .singles {
                                 // Pane p holds times ((p−1)·hop, p·hop]: bounds on times, no division per pane.
@@ -337,9 +337,9 @@ extension IncrementalFeatures {
                                 for n in 0..<p.singleCount {
                                     let (time, amount) = p.single(n)
                                     guard time <= latest else { continue }
-                                    for k in start[s]..<start[s + 1] where time > (first[slotFeatures[k]] &- 1) &* hop {
+                                    for k in start[s]..<start[s + 1] where time > (first[slotWindows[k]] &- 1) &* hop {
                                         // One event: adding it is merging its pane's summary.
-                                        accumulators[slotFeatures[k]].add(time: time, amount: amount)
+                                        accumulators[slotWindows[k]].add(time: time, amount: amount)
                                     }
                                 }
                             }
@@ -350,7 +350,7 @@ extension IncrementalFeatures {
                 }
             }
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, a.count + (b?.count ?? 0))) { seen in
-                for (i, f) in plan.features.enumerated() {
+                for f in plan.features {
                     let end = endPane[f.slot]
                     guard end != .min else {
                         out.append(nonPaneValue(f, a, mergedWith: b, plan: plan, asOf: t))
@@ -360,7 +360,7 @@ extension IncrementalFeatures {
                     if f.aggregation == .distinctCount {
                         let s = UInt8(f.slot)
                         func count(_ records: UnsafeBufferPointer<Record>) {
-                            for r in records where r.kind == .item && r.slot == s && r.key <= end && r.key >= first[i] {
+                            for r in records where r.kind == .item && r.slot == s && r.key <= end && r.key >= first[f.window] {
                                 var known = false
                                 for j in 0..<distinct where seen[j] == r.item { known = true; break }
                                 if !known { seen[distinct] = r.item; distinct += 1 }
@@ -369,7 +369,7 @@ extension IncrementalFeatures {
                         count(a)
                         if let b { count(b) }
                     }
-                    out.append(accumulators[i].value(f.aggregation, distinct: distinct))
+                    out.append(accumulators[f.window].value(f.aggregation, distinct: distinct))
                 }
             }
         }

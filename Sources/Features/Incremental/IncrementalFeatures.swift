@@ -136,6 +136,21 @@ public struct IncrementalFeatures {
         }
     }
 
+    /// Asks for the memory of two entities' state ahead of an update or a
+    /// read: of `header`'s, the header, the first of the two reads either
+    /// makes; of `records`'s, its records, the second, which goes through the
+    /// header — so `records` should be an entity whose header was asked for
+    /// an item or two earlier. For a run loop that sees its next items; −1
+    /// (or any unknown id): nothing. A hint: nothing changes. `mutating`
+    /// only so that a caller holding the state in a class property reaches it
+    /// in place (a call across modules copies it, retaining what it holds).
+    public mutating func prefetch(header: Int32, records: Int32) {
+        let store = store.records
+        let entities = store.pointee.entityCount
+        if header >= 0 && Int(header) < entities { llvmPrefetch(UnsafeRawPointer(store.pointee.headers + Int(header)), 1, 3, 1) }
+        if records >= 0 && Int(records) < entities { store.pointee.headers[Int(records)].prefetch() }
+    }
+
     /// Moves the eviction sweep on in proportion to the watermark's progress
     /// since its pass started, so that a pass visits every entity within
     /// `plan.sweepPeriod`; a watermark that leaps two periods at once gets a
