@@ -77,6 +77,11 @@ public final class RerankEngine: Engine {
         if !pool.fire(timer, context) { candidates.fire(timer, context) }
     }
 
+    public func prefetch(soon: Int32, next: Int32) {
+        candidates.prefetch(soon: soon, next: next)
+        pipeline?.prefetch(soon: soon, next: next)
+    }
+
     public func decide(_ request: DecisionRequest, _ context: EngineContext) -> Answer {
         let now = context.now
         pipeline!.advance(to: now)

@@ -118,16 +118,8 @@ public struct IncrementalFeatures {
             // Far enough ahead for a header to arrive before its block is asked for.
             let headerAhead = 16, blockAhead = 8
             for k in events.indices {
-                let records = store.records
-                let headers = records.pointee.headers, entities = records.pointee.entityCount
-                if k + headerAhead < events.count {
-                    let id = Int(events[k + headerAhead].entity)
-                    if id >= 0 && id < entities { llvmPrefetch(UnsafeRawPointer(headers + id), 1, 3, 1) }
-                }
-                if k + blockAhead < events.count {
-                    let id = Int(events[k + blockAhead].entity)
-                    if id >= 0 && id < entities { headers[id].prefetch() }
-                }
+                prefetch(header: k + headerAhead < events.count ? events[k + headerAhead].entity : -1,
+                         records: k + blockAhead < events.count ? events[k + blockAhead].entity : -1)
                 process(events[k])
             }
         }
