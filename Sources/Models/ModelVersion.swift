@@ -1,5 +1,5 @@
 /// The identity of one fitted model: a kind prefix and a hash of everything
-/// that determines its scores, such as `lr-3f9a0c1d22e4b807`.
+/// that determines its scores, such as `lr-3f9a0c1d22e4`.
 ///
 ///     let model = try LogisticRegression.fit(x, labels: y)
 ///     store.write(score, version: model.version.id)
@@ -8,7 +8,11 @@
 /// and seed give the same id on every machine and in every run, and two
 /// engines holding equal models agree on the version they stamp on a score.
 public struct ModelVersion: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// The printable id, `<kind>-<16 hex digits>`.
+    /// The printable id, `<kind>-<12 hex digits>`: 15 bytes for a two-letter
+    /// kind, which Swift keeps inside the string value itself. Every answer
+    /// an engine gives carries its model's version, so a longer id (heap
+    /// storage, shared by every engine and thread holding the model) cost a
+    /// reference-count increment and decrement on each copy of an answer.
     public let id: String
 
     /// A version with an explicit id (one read back from a store, say).
@@ -16,10 +20,11 @@ public struct ModelVersion: Hashable, Sendable, Codable, CustomStringConvertible
 
     public var description: String { id }
 
-    /// `kind` followed by the 64-bit FNV-1a hash of `hash`'s bytes.
+    /// `kind` followed by the top 48 bits of the 64-bit FNV-1a hash of
+    /// `hash`'s bytes (ample to tell a run's few models apart).
     init(kind: String, _ hash: StableHash) {
-        let hex = String(hash.value, radix: 16)
-        id = kind + "-" + String(repeating: "0", count: 16 - hex.count) + hex
+        let hex = String(hash.value >> 16, radix: 16)
+        id = kind + "-" + String(repeating: "0", count: 12 - hex.count) + hex
     }
 }
 

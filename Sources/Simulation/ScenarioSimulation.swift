@@ -87,6 +87,7 @@ public final class ScenarioSimulation {
         let lookahead = 4
         var ahead: [WorkloadItem] = []
         ahead.reserveCapacity(lookahead)
+        var prefetched: (soon: Int32, next: Int32) = (-1, -1)
         while ahead.count < lookahead, let item = generator.next() { ahead.append(item) }
         if let first = ahead.first { sim.schedule(.nextItem, at: first.time) }
         sim.schedule(.train, at: context.measureFrom)
@@ -106,7 +107,13 @@ public final class ScenarioSimulation {
                 if let next = generator.next() { ahead.append(next) }
                 let soon = ahead.count == lookahead ? ahead[lookahead - 1].entity : -1
                 let next = ahead.count > 1 ? ahead[1].entity : -1
-                for engine in engines { engine.prefetch(soon: soon, next: next) }
+                // A decision and its event come one after the other for the
+                // same entity, so every other item would ask for the same
+                // memory again; each call also costs a retain and a release of the engine.
+                if soon != prefetched.soon || next != prefetched.next {
+                    for engine in engines { engine.prefetch(soon: soon, next: next) }
+                    prefetched = (soon, next)
+                }
                 if let next = ahead.first { sim.schedule(.nextItem, at: next.time) }
                 switch item {
                 case .event(let e):

@@ -46,12 +46,19 @@ public final class OracleEngine: Engine {
     public func decide(_ request: DecisionRequest, _ context: EngineContext) -> Answer {
         let now = context.now
         guard let decider else { return Answer(action: nil, answeredAt: now, fallback: true) }
-        // Optional chaining reads the state in place; `features!` copied its definitions per read.
-        let (action, score) = decider.decide(request, features: { (features?.values(for: $0, asOf: now))! },
+        let (action, score) = decider.decide(request, features: { features!.valuesInPlace(for: $0, asOf: now) },
                                              items: { catalogue.items(at: now, decider) { items?.snapshot(at: now) } })
         return Answer(action: action, answeredAt: now, score: score, computedAt: now, featuresAsOf: now,
                       modelVersion: decider.version)
     }
+}
+
+private extension IncrementalFeatures {
+    /// `values(for:asOf:)`, `mutating` only so that the oracle's read reaches
+    /// the state where it is: a plain call on the class's property (with `!`
+    /// or optional chaining alike) copied it for every read, retaining and
+    /// releasing everything it holds.
+    mutating func valuesInPlace(for entity: Int32, asOf t: SimTime) -> [Float] { values(for: entity, asOf: t) }
 }
 
 /// The lower bound: no model at all — the business's default decision

@@ -70,7 +70,7 @@ public final class RealTimeEngine: Engine {
     }
 
     public func prefetch(soon: Int32, next: Int32) {
-        stream?.pipeline.prefetch(soon: soon, next: next)
+        stream?.prefetch(soon: soon, next: next, by: subscriber)
     }
 
     func fallbackAnswer(_ request: DecisionRequest, at time: SimTime, _ context: EngineContext) -> Answer {

@@ -1,5 +1,6 @@
 import Features
 import SimKernel
+import Stores
 import Workloads
 
 /// A feature pipeline as engines hold it: their own, or one shared by every
@@ -22,7 +23,10 @@ import Workloads
 /// counts the arrivals it has handed over; only the first to hand over an
 /// arrival enqueues it. Updates (an applied event with the entity's values
 /// right after it) are computed once and read by every subscriber that
-/// asked for them, each from its own cursor.
+/// asked for them, each from its own cursor. For the same reason the
+/// online store those updates materialise into is one store, written once
+/// per update (`materialize`), and a run loop's prefetch hint, which
+/// reaches every subscriber, is acted on by the first only.
 final class FeatureStream {
     struct Key: Hashable {
         var throughput: FeaturePipeline.Throughput
@@ -39,6 +43,9 @@ final class FeatureStream {
     }
 
     var pipeline: FeaturePipeline
+    /// Every entity's latest vector and its as-of time, once a subscriber
+    /// keeps an online store (`materialize`): each applied event's values are written to it.
+    private(set) var online: OnlineStore?
     /// Arrivals enqueued so far.
     private var enqueued = 0
     /// Per subscriber, the arrivals it has handed over.
@@ -64,6 +71,25 @@ final class FeatureStream {
         return handedOver.count - 1
     }
 
+    /// Has the stream write each applied event's values to an online store
+    /// of `entities` rows (made by the first subscriber to ask, shared by all).
+    func materialize(entities: Int) {
+        precondition(enqueued == 0, "materialize before the first arrival")
+        if online == nil {
+            let view = pipeline.features.view
+            online = OnlineStore(width: view.entityFeatureCount, ttl: view.ttl, entities: entities)
+        }
+    }
+
+    /// Asks for the state of the entities the run loop's next items touch
+    /// (`Engine.prefetch`): the first subscriber's hint only, as every
+    /// subscriber passes on the same one.
+    func prefetch(soon: Int32, next: Int32, by subscriber: Int) {
+        guard subscriber == 0 else { return }
+        pipeline.prefetch(soon: soon, next: next)
+        online?.prefetch(entity: soon)
+    }
+
     /// A subscriber hands over an arrival; the first of them to do so enqueues it.
     func enqueue(_ event: DomainEvent, at now: SimTime, by subscriber: Int) {
         if handedOver[subscriber] == enqueued {
@@ -76,13 +102,14 @@ final class FeatureStream {
 
     /// Applies every queued event finished by `now`, recording an update per event when anyone reads them.
     func advance(to now: SimTime) {
-        guard updateReaders > 0 else {
+        guard updateReaders > 0 || online != nil else {
             pipeline.advance(to: now)
             return
         }
         pipeline.advance(to: now) { event, done, features, asOf in
-            updates.append(Update(entity: event.entity, values: event.entity >= 0 ? features.values(for: event.entity, asOf: done) : [],
-                                  done: done, asOf: asOf))
+            let values = event.entity >= 0 ? features.values(for: event.entity, asOf: done) : []
+            if event.entity >= 0 { online?.put(entity: event.entity, values: values, asOf: asOf) }
+            if updateReaders > 0 { updates.append(Update(entity: event.entity, values: values, done: done, asOf: asOf)) }
         }
     }
 

@@ -25,7 +25,6 @@ public final class StreamingEngine: Engine {
 
     var stream: FeatureStream?
     var subscriber = 0
-    var online: OnlineStore?
     var predictions = ServingTable()
     var decider: Decider?
     /// The next model, once a replay of the retained log has rebuilt predictions with it (kappa).
@@ -53,7 +52,7 @@ public final class StreamingEngine: Engine {
         stream = context.featureStream(throughput: configuration.throughput, outOfOrderness: configuration.outOfOrderness,
                                        allowedLateness: configuration.allowedLateness, shared: configuration.stallRate.perSecond <= 0)
         subscriber = stream!.subscribe(updates: true)
-        online = OnlineStore(width: context.view.entityFeatureCount, ttl: context.view.ttl, entities: context.workload.entityCount)
+        stream!.materialize(entities: context.workload.entityCount)
         if configuration.rescore { predictions.reserve(entities: context.workload.entityCount) }
         context.schedule(EngineTimer(engine: index, code: Timer.checkpoint.rawValue), at: context.now + configuration.checkpointInterval)
         if configuration.stallRate.perSecond > 0 { scheduleStall(context) }
@@ -96,8 +95,7 @@ public final class StreamingEngine: Engine {
             for i in updates.indices {
                 let u = updates[i]
                 counters.eventsProcessed += 1
-                guard u.entity >= 0 else { continue }
-                online!.put(entity: u.entity, values: u.values, asOf: u.asOf)
+                guard u.entity >= 0 else { continue }  // (the stream wrote the online store as it applied the event)
                 // Of several updates of one user in this batch, only the last one's list would be read.
                 guard let decider = rescoreWith,
                       decider.shape != .ranking || !updates[(i + 1)...].contains(where: { $0.entity == u.entity }) else { continue }
@@ -109,8 +107,7 @@ public final class StreamingEngine: Engine {
     }
 
     public func prefetch(soon: Int32, next: Int32) {
-        stream?.pipeline.prefetch(soon: soon, next: next)
-        online?.prefetch(entity: soon)
+        stream?.prefetch(soon: soon, next: next, by: subscriber)
         if configuration.rescore { predictions.prefetch(entity: soon) }
     }
 
@@ -144,7 +141,7 @@ public final class StreamingEngine: Engine {
         }
         // Score on request from the online store; a missing or expired vector reads as no history.
         func features(_ entity: Int32) -> [Float] {
-            online!.get(entity: entity, at: now).map { Array($0.values) } ?? stream!.pipeline.values(for: entity, at: now)
+            stream!.online!.get(entity: entity, at: now).map { Array($0.values) } ?? stream!.pipeline.values(for: entity, at: now)
         }
         let (action, score) = decider.decide(request, features: features,
                                              items: { catalogue.items(at: now, decider) { stream!.pipeline.items(at: now) } })
@@ -184,6 +181,6 @@ public final class StreamingEngine: Engine {
         counters.capacitySeconds = Double(configuration.throughput.workers) * (context.now - SimTime.zero).seconds
         counters.maxLagSeconds = pipeline.maxLag.seconds
         counters.lateEventsDropped = pipeline.features.droppedLate
-        counters.stateBytes = pipeline.features.stateSize.records * IncrementalFeatures.bytesPerRecord + (online?.footprint ?? 0)
+        counters.stateBytes = pipeline.features.stateSize.records * IncrementalFeatures.bytesPerRecord + (stream?.online?.footprint ?? 0)
     }
 }
