@@ -22,6 +22,8 @@ public final class ScenarioSimulation {
     public let plan: SimulationPlan
     public let directory: String
     public private(set) var engines: [any Engine] = []
+    /// The engines that look at events as they happen (`Engine.observesEvents`).
+    var observers: [any Engine] = []
     public private(set) var models: TrainedModels?
     public let context: EngineContext
     var training = TrainingSample()
@@ -70,6 +72,7 @@ public final class ScenarioSimulation {
             engines.append(made)
             context.engines[engine.name] = made
         }
+        observers = engines.filter(\.observesEvents)
         training = TrainingSample(randomness: RandomSource(seed: scenario.seed).source("training").stream("sample"))
     }
 
@@ -117,7 +120,7 @@ public final class ScenarioSimulation {
                 if let next = ahead.first { sim.schedule(.nextItem, at: next.time) }
                 switch item {
                 case .event(let e):
-                    for engine in engines { engine.observe(e, context) }
+                    for engine in observers { engine.observe(e, context) }
                     sim.schedule(.arrival(e), at: e.arrivalTime)
                 case .decision(let d):
                     if sim.now < context.measureFrom || plan.scenario.retrain != nil { training.offer(d) }

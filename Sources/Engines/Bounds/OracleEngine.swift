@@ -33,6 +33,8 @@ public final class OracleEngine: Engine {
     }
     public func arrive(_ event: DomainEvent, _ context: EngineContext) {}
 
+    public var observesEvents: Bool { true }
+
     public func observe(_ event: DomainEvent, _ context: EngineContext) {
         features!.process(event)
         items?.process(event)

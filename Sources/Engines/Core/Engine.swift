@@ -22,6 +22,10 @@ public protocol Engine: AnyObject {
     func arrive(_ event: DomainEvent, _ context: EngineContext)
     /// An event happened (now is its event time). Only the oracle looks.
     func observe(_ event: DomainEvent, _ context: EngineContext)
+    /// Whether `observe` does anything: the run loop hands events over as
+    /// they happen only to engines that say so (a call costs the engine's
+    /// reference count twice, and most engines see events only as they arrive).
+    var observesEvents: Bool { get }
     /// The models fitted on the warm-up period are ready.
     func modelsReady(_ models: TrainedModels, _ context: EngineContext)
     /// Answer a decision point (now is its decision time).
@@ -43,6 +47,7 @@ public protocol Engine: AnyObject {
 
 extension Engine {
     public func observe(_ event: DomainEvent, _ context: EngineContext) {}
+    public var observesEvents: Bool { false }
     public func fire(_ timer: EngineTimer, _ context: EngineContext) {}
     public func finish(_ context: EngineContext) {}
     public func prefetch(soon: Int32, next: Int32) {}

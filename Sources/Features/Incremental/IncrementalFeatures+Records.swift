@@ -412,17 +412,24 @@ extension IncrementalFeatures {
             return Float(Double(t &- last) / 1e6)
         }
         let gap = plan.slots[f.slot].gap
-        // The newest session: of `a` alone, or of both merged as one state over
+        // The newest session: of `a` alone (whose sessions are disjoint, so
+        // the one with the latest event), or of both merged as one state over
         // both events would hold them (`a`'s sessions, then each of `b`'s
         // absorbing every one within the gap of it). On the stack: a lambda
-        // engine reads this for every decision.
+        // engine reads this for every decision, and room for only the
+        // sessions keeps it there (room for every record took `malloc` for an
+        // entity with a few dozen).
+        func isSession(_ r: Record) -> Bool { r.kind == .session && r.slot == slot }
+        var sessionCount = 0
+        for r in a where isSession(r) { sessionCount += 1 }
+        for r in b ?? UnsafeBufferPointer(start: nil, count: 0) where isSession(r) { sessionCount += 1 }
         let newest: (start: Int64, accumulator: Accumulator)? = withUnsafeTemporaryAllocation(
-            of: (start: Int64, accumulator: Accumulator).self, capacity: max(1, a.count + (b?.count ?? 0))) { sessions in
+            of: (start: Int64, accumulator: Accumulator).self, capacity: max(1, sessionCount)) { sessions in
             var n = 0
-            for r in a where r.kind == .session && r.slot == slot {
+            for r in a where isSession(r) {
                 sessions.initializeElement(at: n, to: (r.key, r.accumulator)); n += 1
             }
-            for r in b ?? UnsafeBufferPointer(start: nil, count: 0) where r.kind == .session && r.slot == slot {
+            for r in b ?? UnsafeBufferPointer(start: nil, count: 0) where isSession(r) {
                 var joined = (start: r.key, accumulator: r.accumulator)
                 var kept = 0
                 for k in 0..<n {
