@@ -206,16 +206,50 @@ public final class OfflineStore: @unchecked Sendable {
 
     /// How many entities `forEachEntity(arrivedBy:eventTimeAfter:)` calls its
     /// body for, without reading their events: what a job's duration needs
-    /// before the job's output does. - Complexity: O(rows scanned)
+    /// before the job's output does. The appends' rows are read one append
+    /// after another, the entity column alone, and marked in a bitset: the
+    /// scan by entity merged the appends and decoded every event, and cost
+    /// a lambda engine's batch layer as much as building its view.
+    /// - Complexity: O(rows scanned)
     public func entityCount(arrivedBy: SimTime, eventTimeAfter: SimTime) throws -> Int {
         try awaitArrivals(through: arrivedBy)
         return try database.read { db in
-            var count = 0, last: Int32 = -1
-            try Self.forEachRowByEntity(db, arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter) { e in
-                if e.entity != last { count += 1; last = e.entity }
+            let statement = try db.cachedStatement(sql: """
+                SELECT entity FROM events WHERE rowid BETWEEN ? AND ? AND arrival_time <= ? AND event_time > ?
+                """).sqliteStatement
+            defer { sqlite3_reset(statement) }
+            var seen: [UInt64] = []
+            for run in try Self.runs(db, arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter) {
+                sqlite3_reset(statement)
+                let binder = BulkInsert.Binder(statement: statement)
+                binder.bind(1, run.first); binder.bind(2, run.last)
+                binder.bind(3, arrivedBy.microseconds); binder.bind(4, eventTimeAfter.microseconds)
+                while true {
+                    let code = sqlite3_step(statement)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else {
+                        throw StoreError("query failed: \(String(cString: sqlite3_errmsg(sqlite3_db_handle(statement))))")
+                    }
+                    let entity = Int(sqlite3_column_int64(statement, 0))
+                    guard entity >= 0 else { continue }  // a catalogue event, of no entity (−1): no body call either
+                    if entity >> 6 >= seen.count {
+                        seen.append(contentsOf: repeatElement(0, count: max(entity >> 6 + 1, 2 * seen.count) - seen.count))
+                    }
+                    seen[entity >> 6] |= 1 << UInt64(entity & 63)
+                }
             }
-            return count
+            return seen.reduce(0) { $0 + $1.nonzeroBitCount }
         }
+    }
+
+    /// The appends (rowid ranges, in rowid order) that may hold events that
+    /// arrived by `arrivedBy` and happened after `eventTimeAfter`: an event
+    /// happens before it arrives, so an append that had all arrived by
+    /// `eventTimeAfter` holds no event after it.
+    static func runs(_ db: Database, arrivedBy: SimTime, eventTimeAfter: SimTime) throws -> [(first: Int64, last: Int64)] {
+        try Row.fetchAll(db, sql: """
+            SELECT first_rowid, last_rowid FROM batches WHERE max_arrival > ? AND min_arrival <= ? ORDER BY first_rowid
+            """, arguments: [eventTimeAfter.microseconds, arrivedBy.microseconds]).map { ($0[0], $0[1]) }
     }
 
     /// The events that had arrived by `arrivedBy` and happened after
@@ -228,10 +262,7 @@ public final class OfflineStore: @unchecked Sendable {
     static func forEachRowByEntity(_ db: Database, arrivedBy: SimTime, eventTimeAfter: SimTime,
                                    _ body: (DomainEvent) throws -> Void) throws {
         guard let connection = db.sqliteConnection else { throw StoreError("the database connection is closed") }
-        // An event happens before it arrives: an append that had all arrived by `eventTimeAfter` holds no event after it.
-        let runs = try Row.fetchAll(db, sql: """
-            SELECT first_rowid, last_rowid FROM batches WHERE max_arrival > ? AND min_arrival <= ? ORDER BY first_rowid
-            """, arguments: [eventTimeAfter.microseconds, arrivedBy.microseconds])
+        let runs = try Self.runs(db, arrivedBy: arrivedBy, eventTimeAfter: eventTimeAfter)
         var cursors: [SQLiteStatement] = []
         defer { for c in cursors { sqlite3_finalize(c) } }
         // Each run's next event waits in `pending`; the heap orders only its
@@ -267,7 +298,7 @@ public final class OfflineStore: @unchecked Sendable {
             cursors.append(statement)
             pending.append(DomainEvent(kind: .authorization, eventTime: .zero, arrivalTime: .zero, entity: -1, item: 0, amount: 0))
             let binder = BulkInsert.Binder(statement: statement)
-            binder.bind(1, run[0] as Int64); binder.bind(2, run[1] as Int64)
+            binder.bind(1, run.first); binder.bind(2, run.last)
             binder.bind(3, arrivedBy.microseconds); binder.bind(4, eventTimeAfter.microseconds)
             if let head = try next(cursors.count - 1) { heads.insert(head) }
         }
