@@ -23,7 +23,7 @@ set autoscale xfix
 set autoscale yfix
 set offsets graph 0.05, graph 0.22, graph 0.12, graph 0.08
 set key bottom right
-set label 1 'nightly' at 0.013363371512276786,428.00062036692657 offset char 1,0.8 tc lt 1
+set label 1 'nightly' at 0.013362557710193453,428.00062036692657 offset char 1,0.8 tc lt 1
 set label 2 'rt' at 4.0804112455579045,468.6491591657158 offset char 1,0.8 tc lt 2
 set label 3 'stream' at 2.304524494382977,457.379417131948 offset char 1,0.8 tc lt 3
 set label 4 'baseline' at 0.0,0.0 offset char 1,0.8 tc lt 5

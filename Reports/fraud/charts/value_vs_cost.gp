@@ -23,7 +23,7 @@ set autoscale xfix
 set autoscale yfix
 set offsets graph 0.05, graph 0.22, graph 0.12, graph 0.08
 set key bottom right
-set label 1 'nightly' at 0.28017755240885417,51.60868000000003 offset char 1,0.8 tc lt 1
+set label 1 'nightly' at 0.28017458203125,51.60868000000003 offset char 1,0.8 tc lt 1
 set label 2 'rt' at 4.336118231463313,747.424980000002 offset char 1,0.8 tc lt 2
 set label 3 'baseline' at 0.0,0.0 offset char 1,0.8 tc lt 4
 set label 4 'stream' at 2.5619585248707537,732.0302700000024 offset char 1,0.8 tc lt 5
