@@ -29,21 +29,46 @@ public struct ScheduledEvent<Payload> {
 /// depth of a binary heap and four children per cache line, so sift-down
 /// touches fewer lines. Elements are value types; pushing and popping never
 /// allocate once the array has grown to the working-set size.
+///
+/// The earliest event waits in a slot of its own in front of the heap while
+/// nothing earlier is pushed. A model that schedules its next step to be the
+/// next to fire (a workload's next item, ahead of every pending arrival)
+/// then pushes and pops it in O(1), where the heap would sift it up from
+/// the bottom and the last element down from the top again. The order is
+/// the same: the slot only ever holds the queue's minimum.
 public struct EventQueue<Payload> {
     @usableFromInline var storage: ContiguousArray<ScheduledEvent<Payload>>
+    /// Precedes every event in `storage`, when present.
+    @usableFromInline var front: ScheduledEvent<Payload>?
 
     @inlinable public init(capacity: Int = 64) {
         storage = []
         storage.reserveCapacity(capacity)
+        front = nil
     }
 
-    @inlinable public var count: Int { storage.count }
-    @inlinable public var isEmpty: Bool { storage.isEmpty }
+    @inlinable public var count: Int { storage.count + (front == nil ? 0 : 1) }
+    @inlinable public var isEmpty: Bool { front == nil && storage.isEmpty }
     /// The next event to fire, if any. - Complexity: O(1)
-    @inlinable public var min: ScheduledEvent<Payload>? { storage.first }
+    @inlinable public var min: ScheduledEvent<Payload>? { front ?? storage.first }
 
-    /// - Complexity: O(log₄ n)
+    /// - Complexity: O(1) when it goes to the front slot, else O(log₄ n)
     @inlinable @inline(__always) public mutating func push(_ event: ScheduledEvent<Payload>) {
+        if let first = front {
+            if event.precedes(first) {
+                front = event
+                heapPush(first)
+            } else {
+                heapPush(event)
+            }
+        } else if storage.isEmpty || event.precedes(storage[0]) {
+            front = event
+        } else {
+            heapPush(event)
+        }
+    }
+
+    @inlinable @inline(__always) mutating func heapPush(_ event: ScheduledEvent<Payload>) {
         storage.append(event)
         storage.withUnsafeMutableBufferPointer { heap in
             var child = heap.count - 1
@@ -58,8 +83,12 @@ public struct EventQueue<Payload> {
         }
     }
 
-    /// Removes and returns the earliest event. - Complexity: O(log₄ n)
+    /// Removes and returns the earliest event. - Complexity: O(1) from the front slot, else O(log₄ n)
     @inlinable @inline(__always) public mutating func popMin() -> ScheduledEvent<Payload>? {
+        if let first = front {
+            front = nil
+            return first
+        }
         guard let last = storage.popLast() else { return nil }
         if storage.isEmpty { return last }
         return storage.withUnsafeMutableBufferPointer { heap in
@@ -104,6 +133,7 @@ public struct EventQueue<Payload> {
     /// Removes every event for which `shouldRemove` is true and restores heap
     /// order. - Complexity: O(n)
     @inlinable public mutating func removeAll(where shouldRemove: (ScheduledEvent<Payload>) -> Bool) {
+        if let first = front, shouldRemove(first) { front = nil }
         storage.removeAll(where: shouldRemove)
         var i = storage.count / 4
         while i >= 0 {
