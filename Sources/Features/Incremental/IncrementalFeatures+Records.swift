@@ -83,23 +83,34 @@ extension IncrementalFeatures {
         var newestSingle: (time: Int64, amount: Float) { @inline(__always) get { single(singleCount - 1) } }
 
         /// The `k`th single-event pane's event time and amount, in pane order.
+        /// Read field by field, not through a byte view of the accumulator,
+        /// which makes the compiler copy the record to the stack first.
         @inline(__always) func single(_ k: Int) -> (time: Int64, amount: Float) {
-            withUnsafeBytes(of: accumulator) { words in
-                let amount = Float(bitPattern: words.load(fromByteOffset: k == 0 ? 0 : 12 * k, as: UInt32.self))
-                guard k > 0 else { return (key, amount) }
-                let low = words.load(fromByteOffset: 12 * k - 8, as: UInt32.self)
-                let high = words.load(fromByteOffset: 12 * k - 4, as: Int32.self)
-                return (Int64(high) << 32 | Int64(low), amount)
+            let a = accumulator
+            switch k {
+            case 0: return (key, Float(bitPattern: UInt32(bitPattern: a.count)))
+            case 1: return (Int64(Int32(bitPattern: a.min.bitPattern)) << 32 | Int64(a.sum.bitPattern), a.max)
+            default: return (Int64(Int32(bitPattern: a.lastTimeLow)) << 32 | Int64(a.lastAmount.bitPattern),
+                             Float(bitPattern: UInt32(bitPattern: a.lastTimeHigh)))
             }
         }
 
+        /// The accumulator's seven 4-byte words, in order: the first amount;
+        /// the second time (low, high) and amount; the third time and amount.
         @inline(__always) mutating func setSingle(_ k: Int, time: Int64, amount: Float) {
-            if k == 0 { key = time }
-            withUnsafeMutableBytes(of: &accumulator) { words in
-                words.storeBytes(of: amount.bitPattern, toByteOffset: k == 0 ? 0 : 12 * k, as: UInt32.self)
-                guard k > 0 else { return }
-                words.storeBytes(of: UInt32(truncatingIfNeeded: time), toByteOffset: 12 * k - 8, as: UInt32.self)
-                words.storeBytes(of: Int32(truncatingIfNeeded: time >> 32), toByteOffset: 12 * k - 4, as: Int32.self)
+            let low = UInt32(truncatingIfNeeded: time), high = UInt32(truncatingIfNeeded: time >> 32)
+            switch k {
+            case 0:
+                key = time
+                accumulator.count = Int32(bitPattern: amount.bitPattern)
+            case 1:
+                accumulator.sum = Float(bitPattern: low)
+                accumulator.min = Float(bitPattern: high)
+                accumulator.max = amount
+            default:
+                accumulator.lastAmount = Float(bitPattern: low)
+                accumulator.lastTimeLow = high
+                accumulator.lastTimeHigh = Int32(bitPattern: amount.bitPattern)
             }
         }
     }
@@ -309,6 +320,7 @@ extension IncrementalFeatures {
         let slotCount = plan.slots.count, windowCount = plan.windows.count
         withUnsafeTemporaryAllocation(of: Int64.self, capacity: slotCount) { endPane in
         withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, windowCount)) { first in
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, windowCount)) { after in
         withUnsafeTemporaryAllocation(of: Accumulator.self, capacity: max(1, windowCount)) { accumulators in
             for s in 0..<slotCount {
                 let hop = plan.slots[s].hop
@@ -316,6 +328,8 @@ extension IncrementalFeatures {
             }
             for w in 0..<windowCount {
                 first[w] = endPane[plan.windows[w].slot] &- plan.windows[w].sizePanes &+ 1
+                // The window holds event times after this: its first pane starts there.
+                after[w] = (first[w] &- 1) &* plan.slots[plan.windows[w].slot].hop
                 accumulators.initializeElement(at: w, to: Accumulator())
             }
             plan.slotWindows.withUnsafeBufferPointer { slotWindows in
@@ -337,7 +351,7 @@ extension IncrementalFeatures {
                                 for n in 0..<p.singleCount {
                                     let (time, amount) = p.single(n)
                                     guard time <= latest else { continue }
-                                    for k in start[s]..<start[s + 1] where time > (first[slotWindows[k]] &- 1) &* hop {
+                                    for k in start[s]..<start[s + 1] where time > after[slotWindows[k]] {
                                         // One event: adding it is merging its pane's summary.
                                         accumulators[slotWindows[k]].add(time: time, amount: amount)
                                     }
@@ -372,6 +386,7 @@ extension IncrementalFeatures {
                     out.append(accumulators[f.window].value(f.aggregation, distinct: distinct))
                 }
             }
+        }
         }
         }
         }
