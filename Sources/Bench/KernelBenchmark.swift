@@ -68,9 +68,9 @@ extension KernelBenchmark: BenchSuite {
             Figure("kernel/mmc_events", unit: "events/s", r.mmcEventsPerSecond),
             Figure("kernel/heap_hold", unit: "ops/s", r.heapOperationsPerSecond),
         ], lines: [
-            "kernel — M/M/c (λ=8/s, μ=1/s, c=\(servers)), \(customers) customers, beside a bare 4-ary heap's hold loop",
+            "kernel — M/M/c (λ=8/s, μ=1/s, c=\(servers)), \(customers) customers, beside the bare event queue's hold loop",
             rateLine("M/M/c events/s", r.mmcEventsPerSecond),
-            rateLine("bare 4-ary heap hold ops/s", r.heapOperationsPerSecond),
+            rateLine("bare event queue hold ops/s", r.heapOperationsPerSecond),
             String(format: "  heap / M/M/c %.2f× (goal ≤ 2×)", r.slowdown),
         ], details: r)
     }
