@@ -19,7 +19,12 @@ public struct ScoringModel: Sendable {
     /// The model's input row: entity features (missing → 0), then request
     /// features when the model uses them.
     public func input(_ view: FeatureView, entity: some Collection<Float>, request: DecisionRequest?) -> [Float] {
-        var row = entity.map { $0.isNaN ? 0 : $0 }
+        // Sized for the request features from the start: a row made by `map`
+        // was exactly full, and appending them moved it to a new allocation
+        // on every decision scored on request.
+        var row: [Float] = []
+        row.reserveCapacity(entity.count + (usesRequestFeatures ? view.requestFeatures.count : 0))
+        for x in entity { row.append(x.isNaN ? 0 : x) }
         if usesRequestFeatures {
             let raw = Array(entity)
             if let request { view.requestValues(request, entity: raw, into: &row) }
